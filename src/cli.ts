@@ -1,0 +1,75 @@
+/**
+ * The program: registers every command and is the single exit point that maps errors to
+ * output and exit codes (CONTRACT 5).
+ */
+import { Command, CommanderError } from "commander";
+import { CliContext, hoistGlobalOptions, type CliIo } from "./commands/_shared.js";
+import { COMMANDS } from "./commands/index.js";
+import { ExitCode, InternalError, SddError, UsageError } from "./core/errors.js";
+import { envelope, errorPayload } from "./output/envelope.js";
+import { VERSION } from "./version.js";
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command("sdd")
+    .description("Spec-driven development tracker: validate specs, update task status safely, gate journaling, render the work-item log.")
+    .version(VERSION, "-V, --version")
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (s) => ctx.io.stdout(s),
+      // Commander's own error text is replaced by ours (one format, JSON-aware).
+      writeErr: () => undefined,
+    });
+  program.hook("preAction", (_this, action) => {
+    ctx.commandName = commandPath(action);
+  });
+  for (const register of COMMANDS) register(program, ctx);
+  return program;
+}
+
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c !== null && c.parent !== null; c = c.parent) names.unshift(c.name());
+  return names.join(" ") || "sdd";
+}
+
+function wantsJson(args: readonly string[]): boolean {
+  return args.some((a, i) => a === "--json" || a === "--format=json" || (a === "--format" && args[i + 1] === "json"));
+}
+
+/** Run the CLI; returns the exit code. Never throws. */
+export async function run(args: string[], io: CliIo): Promise<number> {
+  const ctx = new CliContext(io);
+  const argv = hoistGlobalOptions(args);
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return ctx.exitCode;
+  } catch (caught) {
+    if (caught instanceof CommanderError) {
+      if (caught.exitCode === 0 || caught.code === "commander.helpDisplayed" || caught.code === "commander.version") return 0;
+      if (caught.code === "commander.help") return ExitCode.usage;
+      const message = caught.message.replace(/^error: /, "");
+      return reportError(
+        ctx,
+        new UsageError(message, { fix: `sdd ${ctx.commandName === "sdd" ? "" : ctx.commandName + " "}--help` }),
+        wantsJson(args),
+      );
+    }
+    const err =
+      caught instanceof SddError ? caught : new InternalError(caught instanceof Error ? caught.message : String(caught), { cause: caught });
+    if (!(caught instanceof SddError) && io.env.SDD_DEBUG) io.stderr(`${(caught as Error).stack ?? String(caught)}\n`);
+    return reportError(ctx, err, ctx.format === "json" || wantsJson(args));
+  }
+}
+
+function reportError(ctx: CliContext, err: SddError, json: boolean): number {
+  if (json) {
+    ctx.io.stdout(JSON.stringify(envelope(ctx.commandName, err.exitCode, errorPayload(err))) + "\n");
+  } else {
+    const style = ctx.style();
+    ctx.io.stderr(`${style.red("error")}: ${err.message}\n`);
+    if (err.fix !== undefined) ctx.io.stderr(`  fix: ${err.fix}\n`);
+  }
+  return err.exitCode;
+}

@@ -1,0 +1,40 @@
+/** A problem found in a file: what every checking command reports (docs/rules.md). */
+export type Severity = "error" | "warning" | "info";
+
+export interface RawFinding {
+  code: string;
+  severity: Severity;
+  message: string;
+  /** JSON pointer inside the file ("" for the whole document). */
+  pointer: string;
+}
+
+export interface Finding extends RawFinding {
+  file: string;
+  line?: number;
+  column?: number;
+  spec_id?: string;
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  const la = a.line ?? 0;
+  const lb = b.line ?? 0;
+  if (la !== lb) return la - lb;
+  const ca = a.column ?? 0;
+  const cb = b.column ?? 0;
+  if (ca !== cb) return ca - cb;
+  if (a.code !== b.code) return a.code < b.code ? -1 : 1;
+  return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
+}
+
+/** Drop exact repeats: a finding is reported once, whatever found it. */
+export function dedupeFindings<T extends RawFinding>(findings: T[]): T[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.code}\u0000${f.pointer}\u0000${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

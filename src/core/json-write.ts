@@ -1,0 +1,79 @@
+/**
+ * Serialising JSON in a file's own style (CONTRACT 2.3): indentation, newline convention,
+ * final newline, unicode escaping, and the raw text of every number and string whose
+ * value did not change, so re-saving an unchanged document gives identical bytes.
+ */
+import { escapePointerToken, type JsonStyle } from "./json-source.js";
+
+export const DEFAULT_STYLE: JsonStyle = {
+  indent: "  ",
+  eol: "\n",
+  finalNewline: true,
+  asciiOnly: false,
+  bom: false,
+  compactSpaces: false,
+};
+
+function escapeNonAscii(s: string): string {
+  return s.replace(/[\u0080-\uffff]/g, (ch) => "\\u" + ch.charCodeAt(0).toString(16).padStart(4, "0"));
+}
+
+export function serializeJson(value: unknown, style: JsonStyle, rawLexemes?: ReadonlyMap<string, string>): string {
+  const raw = rawLexemes ?? new Map<string, string>();
+  const { indent, asciiOnly } = style;
+  const nl = indent === null ? "" : style.eol;
+  const itemSep = indent === null ? (style.compactSpaces ? ", " : ",") : ",";
+  const keySep = indent === null && !style.compactSpaces ? ":" : ": ";
+
+  const str = (s: string): string => {
+    const out = JSON.stringify(s);
+    return asciiOnly ? escapeNonAscii(out) : out;
+  };
+
+  const write = (v: unknown, pointer: string, depth: string): string => {
+    if (v === null) return "null";
+    switch (typeof v) {
+      case "string": {
+        const r = raw.get(pointer);
+        if (r !== undefined && JSON.parse(r) === v) return r;
+        return str(v);
+      }
+      case "number": {
+        const r = raw.get(pointer);
+        if (r !== undefined && Number(r) === v) return r;
+        if (!Number.isFinite(v)) return "null";
+        return String(v);
+      }
+      case "boolean":
+        return v ? "true" : "false";
+      case "object":
+        break;
+      default:
+        return "null";
+    }
+    const inner = indent === null ? "" : depth + indent;
+    const close = indent === null ? "" : nl + depth;
+    if (Array.isArray(v)) {
+      if (v.length === 0) return "[]";
+      const parts: string[] = [];
+      for (let i = 0; i < v.length; i++) parts.push(inner + write(v[i], pointer + "/" + i, inner));
+      return "[" + nl + parts.join(itemSep + nl) + close + "]";
+    }
+    const keys = Object.keys(v);
+    if (keys.length === 0) return "{}";
+    const parts: string[] = [];
+    const obj = v as Record<string, unknown>;
+    for (const k of keys) {
+      const child = obj[k];
+      if (child === undefined) continue;
+      parts.push(inner + str(k) + keySep + write(child, pointer + "/" + escapePointerToken(k), inner));
+    }
+    if (parts.length === 0) return "{}";
+    return "{" + nl + parts.join(itemSep + nl) + close + "}";
+  };
+
+  let text = write(value, "", "");
+  if (style.finalNewline) text += style.eol;
+  if (style.bom) text = "\ufeff" + text;
+  return text;
+}

@@ -1,0 +1,235 @@
+/**
+ * `sdd validate`: resolve the targets, read each file, run the schema and the semantic
+ * rules, check links and duplicate ids across files, and attach line:column to findings.
+ */
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import type { SddConfig } from "../config.js";
+import { findSpecsDir, folderOf, isSpecsDir, listSpecFiles, resolveSpec } from "../discovery.js";
+import { ExitCode, SddError, type ExitCodeValue } from "../errors.js";
+import { compareFindings, dedupeFindings, type Finding, type RawFinding } from "../findings.js";
+import { displayPath } from "../paths.js";
+import { readJsonFile, type LoadedFile } from "../spec-file.js";
+import { isObject, SPEC_FOLDERS, type SpecFolder } from "../spec.js";
+import { checkSpec } from "./rules.js";
+import { schemaFindings } from "./schema.js";
+
+export interface ValidateOptions {
+  cwd: string;
+  targets: string[];
+  specsDir?: string | undefined;
+  path?: string | undefined;
+  strict?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface FileReport {
+  file: string;
+  spec_id: string | undefined;
+  status: "valid" | "warnings" | "errors" | "unreadable";
+  errors: number;
+  warnings: number;
+}
+
+export interface ValidateResult {
+  files: FileReport[];
+  findings: Finding[];
+  summary: { files: number; errors: number; warnings: number; unreadable: number };
+  exitCode: ExitCodeValue;
+}
+
+interface Target {
+  file: string;
+  folder: SpecFolder | undefined;
+}
+
+function collectJsonFiles(dir: string): Target[] {
+  if (isSpecsDir(dir)) return listSpecFiles(dir).map((r) => ({ file: r.file, folder: r.folder }));
+  const folder = (SPEC_FOLDERS as readonly string[]).includes(basename(dir)) ? (basename(dir) as SpecFolder) : undefined;
+  return readdirSync(dir)
+    .filter((n) => n.endsWith(".json") && !n.startsWith("."))
+    .sort()
+    .map((n) => ({ file: join(dir, n), folder }));
+}
+
+function resolveTargets(options: ValidateOptions): { targets: Target[]; config: SddConfig } {
+  const { cwd } = options;
+  if (options.targets.length === 0) {
+    const loc = findSpecsDir(options);
+    return { targets: collectJsonFiles(loc.specsDir), config: loc.config.config };
+  }
+  const out: Target[] = [];
+  let specsDir: string | undefined;
+  let config: SddConfig = {};
+  for (const t of options.targets) {
+    const abs = resolve(cwd, t);
+    if (existsSync(abs) && statSync(abs).isDirectory()) {
+      out.push(...collectJsonFiles(abs));
+      continue;
+    }
+    if (existsSync(abs)) {
+      const parent = dirname(abs);
+      const folder = (SPEC_FOLDERS as readonly string[]).includes(basename(parent)) ? (basename(parent) as SpecFolder) : undefined;
+      out.push({ file: abs, folder });
+      continue;
+    }
+    if (specsDir === undefined) {
+      const loc = findSpecsDir(options);
+      specsDir = loc.specsDir;
+      config = loc.config.config;
+    }
+    const ref = resolveSpec(t, specsDir, cwd);
+    out.push({ file: ref.file, folder: ref.folder ?? folderOf(ref.file, specsDir) });
+  }
+  const seen = new Set<string>();
+  return { targets: out.filter((x) => (seen.has(x.file) ? false : (seen.add(x.file), true))), config };
+}
+
+/** A work-item path is resolved against the spec's folder and its ancestors, nearest first. */
+export function resolveWorkItemPath(specFile: string, link: string): string | undefined {
+  let dir = dirname(specFile);
+  for (;;) {
+    const candidate = resolve(dir, link);
+    if (existsSync(candidate)) return candidate;
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+function linkFindings(loaded: LoadedFile): RawFinding[] {
+  const doc = loaded.value;
+  if (!isObject(doc) || !isObject(doc.metadata)) return [];
+  const link = doc.metadata.work_item_spec;
+  if (typeof link !== "string" || link === "") return [];
+  if (resolveWorkItemPath(loaded.file, link) !== undefined) return [];
+  return [
+    {
+      code: "work-item-missing",
+      severity: "error",
+      pointer: "/metadata/work_item_spec",
+      message: `metadata.work_item_spec ${JSON.stringify(link)} does not exist`,
+    },
+  ];
+}
+
+export function applyRuleConfig(findings: Finding[], rules: SddConfig["rules"]): Finding[] {
+  if (rules === undefined) return findings;
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const setting = rules[f.code];
+    if (setting === "off") continue;
+    out.push(setting === undefined ? f : { ...f, severity: setting });
+  }
+  return out;
+}
+
+interface FileOutcome {
+  findings: Finding[];
+  specId: string | undefined;
+  unreadable: boolean;
+  idLine?: number;
+  idColumn?: number;
+}
+
+export function validateFile(target: Target, cwd: string): FileOutcome {
+  const shown = displayPath(target.file, cwd);
+  let loaded: LoadedFile;
+  try {
+    loaded = readJsonFile(target.file, shown);
+  } catch (err) {
+    if (!(err instanceof SddError)) throw err;
+    const f: Finding = {
+      code: err.code,
+      severity: "error",
+      message: err.message.replace(/^[^:]+(?::\d+:\d+)?: /, ""),
+      file: shown,
+      pointer: "",
+    };
+    if (err.line !== undefined) f.line = err.line;
+    if (err.column !== undefined) f.column = err.column;
+    return { findings: [f], specId: undefined, unreadable: err.exitCode === ExitCode.unreadable };
+  }
+  const stem = basename(target.file).replace(/\.json$/i, "");
+  const raw: RawFinding[] = [];
+  if (loaded.style.bom)
+    raw.push({
+      code: "json-bom",
+      severity: "warning",
+      pointer: "",
+      message: "the file starts with a UTF-8 byte order mark; most JSON tools reject it",
+    });
+  for (const d of loaded.source.sourceIndex.duplicates) {
+    raw.push({
+      code: "json-duplicate-key",
+      severity: "error",
+      pointer: d.pointer,
+      message: `key ${JSON.stringify(d.key)} appears more than once in the same object; all but the last are ignored`,
+    });
+  }
+  raw.push(...schemaFindings("spec", loaded.value));
+  raw.push(...checkSpec(loaded.value, { fileStem: stem, folder: target.folder }));
+  raw.push(...linkFindings(loaded));
+  const specId = isObject(loaded.value) && typeof loaded.value.spec_id === "string" ? loaded.value.spec_id : undefined;
+  const findings = dedupeFindings(raw).map((r): Finding => {
+    const pos = loaded.source.locate(r.pointer);
+    const f: Finding = { ...r, file: shown, line: pos.line, column: pos.column };
+    if (specId !== undefined) f.spec_id = specId;
+    return f;
+  });
+  const idPos = loaded.source.locate("/spec_id");
+  return { findings, specId, unreadable: false, idLine: idPos.line, idColumn: idPos.column };
+}
+
+export function runValidate(options: ValidateOptions): ValidateResult {
+  const { targets, config } = resolveTargets(options);
+  const files: FileReport[] = [];
+  let findings: Finding[] = [];
+  let unreadable = 0;
+  const byId = new Map<string, { file: string; line: number; column: number }[]>();
+  for (const target of targets) {
+    const r = validateFile(target, options.cwd);
+    const shown = displayPath(target.file, options.cwd);
+    const own = applyRuleConfig(r.findings, config.rules);
+    findings.push(...r.findings);
+    if (r.unreadable) unreadable++;
+    const errors = own.filter((f) => f.severity === "error").length;
+    const warnings = own.filter((f) => f.severity === "warning").length;
+    files.push({
+      file: shown,
+      spec_id: r.specId,
+      status: r.unreadable ? "unreadable" : errors > 0 ? "errors" : warnings > 0 ? "warnings" : "valid",
+      errors,
+      warnings,
+    });
+    const id = r.specId ?? basename(target.file).replace(/\.json$/i, "");
+    byId.set(id, [...(byId.get(id) ?? []), { file: shown, line: r.idLine ?? 1, column: r.idColumn ?? 1 }]);
+  }
+  for (const [id, where] of byId) {
+    if (where.length < 2) continue;
+    for (const { file, line, column } of where) {
+      const others = where.filter((w) => w.file !== file).map((w) => w.file);
+      findings.push({
+        code: "duplicate-spec-id",
+        severity: "error",
+        file,
+        pointer: "/spec_id",
+        line,
+        column,
+        spec_id: id,
+        message: `spec id ${JSON.stringify(id)} is also used by ${others.join(", ")}`,
+      });
+      const report = files.find((f) => f.file === file);
+      if (report) {
+        report.errors++;
+        if (report.status !== "unreadable") report.status = "errors";
+      }
+    }
+  }
+  findings = applyRuleConfig(findings, config.rules).sort(compareFindings);
+  const errors = findings.filter((f) => f.severity === "error").length;
+  const warnings = findings.filter((f) => f.severity === "warning").length;
+  const exitCode =
+    unreadable > 0 ? ExitCode.unreadable : errors > 0 || (options.strict === true && warnings > 0) ? ExitCode.findings : ExitCode.ok;
+  return { files, findings, summary: { files: files.length, errors, warnings, unreadable }, exitCode };
+}
