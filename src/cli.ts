@@ -42,6 +42,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const ctx = new CliContext(io);
   const argv = hoistGlobalOptions(args);
   const program = buildProgram(ctx);
+  // Known before parsing, so a usage error is reported under the command's name too.
+  const named = argv.find((a) => !a.startsWith("-"));
+  if (named !== undefined && program.commands.some((c) => c.name() === named)) ctx.commandName = named;
   try {
     await program.parseAsync(argv, { from: "user" });
     return ctx.exitCode;

@@ -4,6 +4,9 @@ import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_share
 
 interface ValidateFlags extends GlobalOptions {
   strict?: boolean;
+  fix?: boolean;
+  dryRun?: boolean;
+  lockTimeout?: string;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -12,8 +15,22 @@ export function register(program: Command, ctx: CliContext): void {
       .command("validate")
       .description("check specs: JSON syntax, the schema, and the semantic rules (docs/rules.md)")
       .argument("[targets...]", "spec ids, spec files or directories (default: every spec)")
-      .option("--strict", "warnings fail too (exit 1)"),
+      .option("--strict", "warnings fail too (exit 1)")
+      .option("--fix", "repair what has a safe repair (as sdd fix), then report what remains")
+      .option("--dry-run", "with --fix: show the repairs as a JSON Patch; write nothing")
+      .option("--lock-timeout <duration>", "with --fix: how long to wait for each spec's lock"),
   ).action(async (targets: string[], flags: ValidateFlags) => {
+    if (flags.fix === true) {
+      const [{ runFix }, { findSpecsDir, listSpecFiles }] = await Promise.all([import("./fix.js"), import("../core/discovery.js")]);
+      const specs =
+        targets.length > 0
+          ? targets
+          : listSpecFiles(findSpecsDir({ cwd: ctx.cwd, specsDir: flags.specsDir, path: flags.path, env: ctx.env }).specsDir).map(
+              (r) => r.file,
+            );
+      await runFix(ctx, specs, flags);
+      return;
+    }
     ctx.setGlobals(flags, ["text", "json", "github"]);
     const { runValidate } = await import("../core/validate/run.js");
     const result = runValidate({

@@ -119,27 +119,49 @@ export function decodeUtf8(bytes: Uint8Array, file: string): { text: string; bom
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     const at = firstInvalidUtf8(bytes);
-    throw new DataError("json-encoding", `${file}: not UTF-8 text (invalid byte at offset ${at}); is this a binary file?`, {
-      file,
-      fix: "Restore the file from git or from its backup (sdd doctor --fix).",
-    });
+    const lineStart = bytes.lastIndexOf(10, at - 1) + 1;
+    let line = 1;
+    for (let i = 0; i < lineStart; i++) if (bytes[i] === 10) line++;
+    // Columns count characters, as for syntax errors; the bytes before `at` decode.
+    const column = new TextDecoder("utf-8").decode(bytes.subarray(lineStart, at)).length + 1;
+    const byte = (bytes[at] ?? 0).toString(16).toUpperCase().padStart(2, "0");
+    throw new DataError(
+      "json-encoding",
+      `${file}:${line}:${column}: not UTF-8 text (invalid byte 0x${byte} at offset ${at}); is this a binary file?`,
+      {
+        file,
+        line,
+        column,
+        fix: "Restore the file from git or from its backup (sdd doctor --fix), or re-save it as UTF-8.",
+      },
+    );
   }
   const bom = text.charCodeAt(0) === 0xfeff;
   return { text: bom ? text.slice(1) : text, bom };
 }
 
 function firstInvalidUtf8(bytes: Uint8Array): number {
-  const decoder = new TextDecoder("utf-8", { fatal: true });
   let lo = 0;
   let hi = bytes.length;
-  // Binary search for the shortest prefix that fails to decode.
+  // Binary search for the shortest prefix that fails to decode. Each probe needs a fresh
+  // decoder: a streaming decoder keeps the open bytes of one call for the next.
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     try {
-      decoder.decode(bytes.subarray(0, mid + 1), { stream: true });
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, mid + 1), { stream: true });
       lo = mid + 1;
     } catch {
       hi = mid;
+    }
+  }
+  // `lo` is where decoding fails; a multi-byte sequence left open before it is the culprit.
+  const strict = new TextDecoder("utf-8", { fatal: true });
+  for (let k = lo; k > Math.max(0, lo - 4); k--) {
+    try {
+      strict.decode(bytes.subarray(0, k));
+      return k;
+    } catch {
+      // The sequence starts further back.
     }
   }
   return lo;
@@ -184,8 +206,15 @@ export function detectStyle(text: string, bom: boolean): JsonStyle {
   return { indent, eol, finalNewline, asciiOnly, bom, compactSpaces };
 }
 
+/**
+ * Deeper nesting is refused rather than scanned: the scanner recurses, and no spec comes
+ * near this (the tools write about eight levels).
+ */
+export const MAX_JSON_DEPTH = 1000;
+
 class Scanner {
   pos = 0;
+  depth = 0;
   readonly index: SourceIndex = { valueOffsets: new Map(), keyOffsets: new Map(), duplicates: [], rawLexemes: new Map() };
   private lineStarts: number[] | undefined;
 
@@ -195,10 +224,11 @@ class Scanner {
     readonly record: boolean,
   ) {}
 
-  fail(message: string, offset = this.pos): never {
+  fail(message: string, offset = this.pos, code = "json-syntax"): never {
     this.lineStarts ??= computeLineStarts(this.text);
     const { line, column } = offsetToPosition(this.lineStarts, offset);
-    throw new DataError("json-syntax", `${this.file}:${line}:${column}: invalid JSON: ${message}`, {
+    const what = code === "json-syntax" ? "invalid JSON: " : "";
+    throw new DataError(code, `${this.file}:${line}:${column}: ${what}${message}`, {
       file: this.file,
       line,
       column,
@@ -226,9 +256,16 @@ class Scanner {
     const start = this.pos;
     if (this.record) this.index.valueOffsets.set(pointer, start);
     const c = this.text.charCodeAt(start);
-    if (c === 123) this.object(pointer);
-    else if (c === 91) this.array(pointer);
-    else if (c === 34) {
+    if ((c === 123 || c === 91) && ++this.depth > MAX_JSON_DEPTH) {
+      this.fail(`nested more than ${MAX_JSON_DEPTH} levels deep; sdd does not read such files`, start, "json-too-deep");
+    }
+    if (c === 123) {
+      this.object(pointer);
+      this.depth--;
+    } else if (c === 91) {
+      this.array(pointer);
+      this.depth--;
+    } else if (c === 34) {
       const raw = this.string();
       if (this.record && needsRawString(raw)) this.index.rawLexemes.set(pointer, raw);
     } else if (c === 45 || (c >= 48 && c <= 57)) {

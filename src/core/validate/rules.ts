@@ -13,6 +13,7 @@ import {
   NODE_TYPES,
   own,
   ROOT_ID,
+  STATUSES,
   WORK_TYPES,
   type JsonObject,
   type SpecFolder,
@@ -120,8 +121,20 @@ function checkIdentity(doc: JsonObject, ctx: RuleContext, add: Add): void {
   }
 }
 
+/** A node whose tree and count fields have the types the schema requires. */
+function isWellFormedNode(node: unknown): boolean {
+  return (
+    isObject(node) &&
+    Array.isArray(node.children) &&
+    node.children.every((c) => typeof c === "string") &&
+    (NODE_TYPES as readonly unknown[]).includes(node.type) &&
+    (STATUSES as readonly unknown[]).includes(node.status)
+  );
+}
+
 function checkHierarchy(h: JsonObject, add: Add): void {
   const ids = Object.keys(h);
+  const shapeOk = ids.every((id) => isWellFormedNode(h[id]));
   const root = own(h, ROOT_ID);
   if (!isObject(root)) {
     add("hierarchy-no-root", "error", "/hierarchy", `hierarchy has no "${ROOT_ID}" node`);
@@ -144,7 +157,7 @@ function checkHierarchy(h: JsonObject, add: Add): void {
       if (node.type === "spec") add("hierarchy-root", "error", `${p}/type`, `only ${ROOT_ID} may have type "spec"`);
       if (node.parent === null)
         add("hierarchy-missing-parent", "error", `${p}/parent`, `node ${JSON.stringify(id)} has parent null; only ${ROOT_ID} may`);
-      else if (typeof node.parent === "string" && !Object.hasOwn(h, node.parent)) {
+      else if (typeof node.parent === "string" && !Object.hasOwn(h, node.parent) && !(node.parent === ROOT_ID && !isObject(root))) {
         add(
           "hierarchy-missing-parent",
           "error",
@@ -198,6 +211,7 @@ function checkHierarchy(h: JsonObject, add: Add): void {
 
   // Cycles through children, then reachability.
   const reachable = new Set<string>();
+  let cyclic = false;
   if (isObject(root)) {
     const state = new Map<string, 1 | 2>();
     const walk = (id: string, path: string[]): void => {
@@ -207,6 +221,7 @@ function checkHierarchy(h: JsonObject, add: Add): void {
         if (!Object.hasOwn(h, kid)) continue;
         const s = state.get(kid);
         if (s === 1) {
+          cyclic = true;
           const cycle = [...path.slice(path.indexOf(kid)), kid];
           add("hierarchy-cycle", "error", `${nodePtr(id)}/children`, `children form a cycle: ${cycle.join(" -> ")}`);
         } else if (s === undefined) walk(kid, [...path, kid]);
@@ -214,14 +229,17 @@ function checkHierarchy(h: JsonObject, add: Add): void {
       state.set(id, 2);
     };
     walk(ROOT_ID, [ROOT_ID]);
-    for (const id of ids) {
+    // A node of the wrong shape is reported by the schema pass; the tree checks below would
+    // only repeat that defect as orphans and roll-up mismatches.
+    for (const id of shapeOk ? ids : []) {
       if (!reachable.has(id) && isObject(h[id])) {
         add("hierarchy-orphan", "error", nodePtr(id), `node ${JSON.stringify(id)} is not reachable from ${ROOT_ID} through children`);
       }
     }
   }
 
-  checkCountsAndStatus(h, ids, reachable, add);
+  // Counts through a cycle depend on where the walk cut it: the cycle is the finding.
+  if (shapeOk && !cyclic) checkCountsAndStatus(h, ids, reachable, add);
   checkNodeMetadata(h, ids, add);
   checkDependencies(h, ids, add);
 }
@@ -236,17 +254,18 @@ function checkCountsAndStatus(h: JsonObject, ids: string[], reachable: Set<strin
     const p = nodePtr(id);
     const { total_tasks: total, completed_tasks: completed } = node;
     if (typeof total === "number" && typeof completed === "number" && (total !== c.total || completed !== c.completed)) {
-      const what =
+      const expected = `${c.completed}/${c.total}`;
+      const why =
         childrenOf(node).length === 0
           ? WORK_TYPES.has(String(node.type))
-            ? "a leaf work node counts 1"
-            : `a ${String(node.type)} with no children holds no work`
-          : "its children hold";
+            ? `as a leaf ${String(node.type)} it counts ${expected}`
+            : `a ${String(node.type)} with no children holds no work (${expected})`
+          : `its children hold ${expected}`;
       add(
         "rollup-mismatch",
         "error",
         total !== c.total ? `${p}/total_tasks` : `${p}/completed_tasks`,
-        `node ${JSON.stringify(id)} says ${completed}/${total} tasks but ${what} ${c.completed}/${c.total}`,
+        `node ${JSON.stringify(id)} says ${completed}/${total} tasks but ${why}`,
       );
     }
     if (childrenOf(node).length === 0 || c.total === 0) continue;

@@ -4,11 +4,12 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import type { SddConfig } from "../config.js";
+import { loadConfig, type SddConfig } from "../config.js";
 import { findSpecsDir, folderOf, isSpecsDir, listSpecFiles, resolveSpec } from "../discovery.js";
-import { ExitCode, SddError, type ExitCodeValue } from "../errors.js";
+import { ExitCode, NotFoundError, SddError, type ExitCodeValue } from "../errors.js";
 import { compareFindings, dedupeFindings, type Finding, type RawFinding } from "../findings.js";
 import { displayPath } from "../paths.js";
+import type { DuplicateKey } from "../json-source.js";
 import { readJsonFile, type LoadedFile } from "../spec-file.js";
 import { isObject, SPEC_FOLDERS, type SpecFolder } from "../spec.js";
 import { checkSpec } from "./rules.js";
@@ -60,11 +61,21 @@ function resolveTargets(options: ValidateOptions): { targets: Target[]; config: 
   }
   const out: Target[] = [];
   let specsDir: string | undefined;
-  let config: SddConfig = {};
+  // Rule settings apply however the files were named, not only when an id was looked up.
+  let config: SddConfig = loadConfig(resolve(cwd, options.path ?? ".")).config;
   for (const t of options.targets) {
     const abs = resolve(cwd, t);
     if (existsSync(abs) && statSync(abs).isDirectory()) {
-      out.push(...collectJsonFiles(abs));
+      const found = collectJsonFiles(abs);
+      // A directory with nothing to check is almost always the wrong directory; passing
+      // silently would let CI validate nothing. An empty specs directory is fine.
+      if (found.length === 0 && !isSpecsDir(abs)) {
+        throw new NotFoundError("no-spec-files", `${displayPath(abs, cwd)}: no .json files in this directory`, {
+          file: displayPath(abs, cwd),
+          fix: "sdd validate   # every spec in the specs directory",
+        });
+      }
+      out.push(...found);
       continue;
     }
     if (existsSync(abs)) {
@@ -132,17 +143,26 @@ interface FileOutcome {
   idColumn?: number;
 }
 
+/** The finding carries the file and position itself; drop them from the error's message. */
+function withoutLocation(message: string, file: string): string {
+  if (!message.startsWith(file)) return message;
+  return message.slice(file.length).replace(/^(?::\d+:\d+)?: /, "");
+}
+
 export function validateFile(target: Target, cwd: string): FileOutcome {
   const shown = displayPath(target.file, cwd);
   let loaded: LoadedFile;
+  let duplicates: DuplicateKey[];
   try {
     loaded = readJsonFile(target.file, shown);
+    // Positions and duplicate keys come from the scanner, which may refuse what JSON.parse took.
+    duplicates = loaded.source.sourceIndex.duplicates;
   } catch (err) {
     if (!(err instanceof SddError)) throw err;
     const f: Finding = {
       code: err.code,
       severity: "error",
-      message: err.message.replace(/^[^:]+(?::\d+:\d+)?: /, ""),
+      message: withoutLocation(err.message, shown),
       file: shown,
       pointer: "",
     };
@@ -159,7 +179,7 @@ export function validateFile(target: Target, cwd: string): FileOutcome {
       pointer: "",
       message: "the file starts with a UTF-8 byte order mark; most JSON tools reject it",
     });
-  for (const d of loaded.source.sourceIndex.duplicates) {
+  for (const d of duplicates) {
     raw.push({
       code: "json-duplicate-key",
       severity: "error",
@@ -190,18 +210,9 @@ export function runValidate(options: ValidateOptions): ValidateResult {
   for (const target of targets) {
     const r = validateFile(target, options.cwd);
     const shown = displayPath(target.file, options.cwd);
-    const own = applyRuleConfig(r.findings, config.rules);
     findings.push(...r.findings);
     if (r.unreadable) unreadable++;
-    const errors = own.filter((f) => f.severity === "error").length;
-    const warnings = own.filter((f) => f.severity === "warning").length;
-    files.push({
-      file: shown,
-      spec_id: r.specId,
-      status: r.unreadable ? "unreadable" : errors > 0 ? "errors" : warnings > 0 ? "warnings" : "valid",
-      errors,
-      warnings,
-    });
+    files.push({ file: shown, spec_id: r.specId, status: r.unreadable ? "unreadable" : "valid", errors: 0, warnings: 0 });
     const id = r.specId ?? basename(target.file).replace(/\.json$/i, "");
     byId.set(id, [...(byId.get(id) ?? []), { file: shown, line: r.idLine ?? 1, column: r.idColumn ?? 1 }]);
   }
@@ -219,14 +230,20 @@ export function runValidate(options: ValidateOptions): ValidateResult {
         spec_id: id,
         message: `spec id ${JSON.stringify(id)} is also used by ${others.join(", ")}`,
       });
-      const report = files.find((f) => f.file === file);
-      if (report) {
-        report.errors++;
-        if (report.status !== "unreadable") report.status = "errors";
-      }
     }
   }
   findings = applyRuleConfig(findings, config.rules).sort(compareFindings);
+  // Per-file counts from the final findings, so they agree with the rule settings.
+  const byFile = new Map(files.map((f) => [f.file, f]));
+  for (const f of findings) {
+    const report = byFile.get(f.file);
+    if (report === undefined) continue;
+    if (f.severity === "error") report.errors++;
+    else if (f.severity === "warning") report.warnings++;
+  }
+  for (const report of files) {
+    if (report.status !== "unreadable") report.status = report.errors > 0 ? "errors" : report.warnings > 0 ? "warnings" : "valid";
+  }
   const errors = findings.filter((f) => f.severity === "error").length;
   const warnings = findings.filter((f) => f.severity === "warning").length;
   const exitCode =

@@ -44,16 +44,21 @@ function describe(e: ErrorObject): string {
 
 /**
  * Collapse ajv's errors: an anyOf/oneOf failure stands for the errors of its branches,
- * which are dropped; a required property is reported at the missing property's pointer.
+ * which are dropped; a type error stands for the other errors at the same place; a required
+ * property is reported at the missing property's pointer.
  */
 export function schemaFindings(name: SchemaName, value: unknown, code = "schema"): RawFinding[] {
   const validate = VALIDATORS[name];
   if (validate(value)) return [];
   const errors = validate.errors ?? [];
   const umbrellas = errors.filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf");
-  const kept = errors.filter(
+  // A value of the wrong type also fails every other keyword at its place (a number status
+  // is not one of the enum values either): the type error alone describes the defect.
+  const outer = errors.filter(
     (e) => !umbrellas.some((u) => u !== e && e.instancePath.startsWith(u.instancePath) && e.schemaPath.startsWith(u.schemaPath + "/")),
   );
+  const mistyped = new Set(outer.filter((e) => e.keyword === "type").map((e) => e.instancePath));
+  const kept = outer.filter((e) => e.keyword === "type" || !mistyped.has(e.instancePath));
   return kept.map((e) => {
     const missing = e.keyword === "required" ? (e.params as { missingProperty: string }).missingProperty : undefined;
     return {

@@ -1,0 +1,44 @@
+import type { Command } from "commander";
+import type { CliContext } from "./_shared.js";
+import { defaultAuthor, runMutation, withMutationOptions, type MutationFlags } from "./_mutation.js";
+
+interface AddJournalFlags extends MutationFlags {
+  title: string;
+  content: string;
+  taskId?: string;
+  entryType: string;
+  author?: string;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  withMutationOptions(
+    program
+      .command("add-journal")
+      .description("append a journal entry; with --task-id the node counts as journaled")
+      .argument("<spec>", "spec id or file")
+      .requiredOption("--title <title>", "entry title")
+      .requiredOption("--content <text>", "entry text")
+      .option("--task-id <id>", "the node the entry is about (must exist)")
+      .option("--entry-type <type>", "status_change, deviation, blocker, decision or note", "note")
+      .option("--author <name>", "author (default $SDD_AUTHOR or sdd)"),
+  ).action(async (spec: string, flags: AddJournalFlags) => {
+    const { planJournal } = await import("../core/mutations/status.js");
+    await runMutation(
+      ctx,
+      flags,
+      "add-journal",
+      spec,
+      (c) => ({
+        ops: planJournal(c, {
+          title: flags.title,
+          content: flags.content,
+          entryType: flags.entryType,
+          author: flags.author ?? defaultAuthor(ctx.env),
+          taskId: flags.taskId,
+        }),
+        result: { task_id: flags.taskId ?? null, timestamp: c.timestamp, title: flags.title },
+      }),
+      (r) => `journal entry added to ${r.spec_id}${flags.taskId === undefined ? "" : ` for ${flags.taskId}`}`,
+    );
+  });
+}
