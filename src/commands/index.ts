@@ -3,11 +3,22 @@ import type { Command } from "commander";
 import type { CliContext } from "./_shared.js";
 import * as addJournal from "./add-journal.js";
 import * as addRevision from "./add-revision.js";
+import * as checkComplete from "./check-complete.js";
+import * as checkDeps from "./check-deps.js";
+import * as checkJournaling from "./check-journaling.js";
 import * as completeTask from "./complete-task.js";
+import * as create from "./create.js";
+import * as findSpecs from "./find-specs.js";
 import * as fix from "./fix.js";
 import * as history from "./history.js";
+import { registerActivateSpec, registerCompleteSpec, registerMoveSpec } from "./lifecycle.js";
+import * as listSpecs from "./list-specs.js";
 import * as markBlocked from "./mark-blocked.js";
+import * as nextTask from "./next-task.js";
+import * as progress from "./progress.js";
 import * as schema from "./schema.js";
+import * as statusReport from "./status-report.js";
+import * as taskInfo from "./task-info.js";
 import * as unblockTask from "./unblock-task.js";
 import * as updateStatus from "./update-status.js";
 import * as updateTaskMetadata from "./update-task-metadata.js";
@@ -25,6 +36,19 @@ export const COMMANDS: Register[] = [
   addJournal.register,
   addRevision.register,
   updateTaskMetadata.register,
+  checkJournaling.register,
+  checkComplete.register,
+  registerCompleteSpec,
+  registerActivateSpec,
+  registerMoveSpec,
+  progress.register,
+  listSpecs.register,
+  findSpecs.register,
+  taskInfo.register,
+  nextTask.register,
+  checkDeps.register,
+  statusReport.register,
+  create.register,
   history.register,
   schema.register,
 ];

@@ -6,7 +6,19 @@
  * - `<specs>/.backups/<id>/<seq>.json`: the bytes of the file as they were before write
  *   `seq`, the newest BACKUP_KEEP kept. A backup plus the later patches rebuilds the file.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, unlinkSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 import type { Operation } from "fast-json-patch";
 import { writeFileAtomic } from "./atomic.js";
@@ -94,9 +106,14 @@ function readSyncAt(fd: number, buf: Buffer, off: number, position: number): num
 export function appendHistory(specsDir: string, id: string, entry: HistoryEntry): void {
   const dir = join(specsDir, HISTORY_DIR);
   mkdirSync(dir, { recursive: true });
-  const line = JSON.stringify(entry) + "\n";
-  const fd = openSync(historyFile(specsDir, id), "a");
+  let line = JSON.stringify(entry) + "\n";
+  const fd = openSync(historyFile(specsDir, id), "a+");
   try {
+    // After a torn append (no final newline) start a new line, or this entry would be
+    // glued to the torn one and lost with it.
+    const size = fstatSync(fd).size;
+    const last = Buffer.alloc(1);
+    if (size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 10) line = "\n" + line;
     writeSync(fd, line);
     fsyncSync(fd);
   } finally {

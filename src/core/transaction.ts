@@ -4,8 +4,8 @@
  * roll-ups → refuse new validation errors → backup → atomic write → history → unlock.
  * `dryRun` stops after the plan and returns the patch that would be written.
  */
-import { readFileSync, renameSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync, realpathSync, renameSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, sep } from "node:path";
 import jsonpatch, { type Operation } from "fast-json-patch";
 import { fsyncDir, writeFileAtomic } from "./atomic.js";
 import { timestamp } from "./clock.js";
@@ -79,8 +79,21 @@ export function parseLockTimeout(value: string | undefined, fallback = DEFAULT_L
   return Math.round(Number(m[1]) * (m[2] === "ms" ? 1 : 1000));
 }
 
+/** A spec given as a path may point anywhere; a write must stay inside the specs directory (CONTRACT 3). */
+function assertInsideSpecsDir(ref: SpecRef, specsDir: string): void {
+  // Compare real directories: the temp file and the rename land in the file's directory.
+  const rel = relative(realpathSync(specsDir), realpathSync(dirname(ref.file)));
+  if (rel === ".." || rel.startsWith(".." + sep) || isAbsolute(rel)) {
+    throw new UsageError(`${ref.file} is outside the specs directory ${specsDir}; sdd only changes specs inside it`, {
+      code: "outside-specs-dir",
+      fix: `pass --specs-dir for the specs tree that holds ${ref.file}, or give the spec id`,
+    });
+  }
+}
+
 export async function transact<T>(options: TransactionOptions, planner: (ctx: PlanContext) => Plan<T>): Promise<TransactionResult<T>> {
   const first = resolveSpec(options.spec, options.specsDir, options.cwd);
+  assertInsideSpecsDir(first, options.specsDir);
   const key = first.id;
   const run = (): TransactionResult<T> => {
     // Re-resolve under the lock: another process may have moved the spec meanwhile.

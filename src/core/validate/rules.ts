@@ -137,10 +137,10 @@ function checkHierarchy(h: JsonObject, add: Add): void {
   const shapeOk = ids.every((id) => isWellFormedNode(h[id]));
   const root = own(h, ROOT_ID);
   if (!isObject(root)) {
-    add("hierarchy-no-root", "error", "/hierarchy", `hierarchy has no "${ROOT_ID}" node`);
+    // An empty hierarchy is the schema's finding (minProperties); a wrongly typed root too.
+    if (ids.length > 0 && root === undefined) add("hierarchy-no-root", "error", "/hierarchy", `hierarchy has no "${ROOT_ID}" node`);
   } else {
-    if (root.parent !== null && root.parent !== undefined)
-      add("hierarchy-root", "error", `${nodePtr(ROOT_ID)}/parent`, `${ROOT_ID} must have parent null`);
+    if (typeof root.parent === "string") add("hierarchy-root", "error", `${nodePtr(ROOT_ID)}/parent`, `${ROOT_ID} must have parent null`);
     if (typeof root.type === "string" && root.type !== "spec")
       add("hierarchy-root", "error", `${nodePtr(ROOT_ID)}/type`, `${ROOT_ID} must have type "spec", not ${JSON.stringify(root.type)}`);
   }
@@ -321,7 +321,8 @@ function checkNodeMetadata(h: JsonObject, ids: string[], add: Add): void {
         `task_category ${JSON.stringify(md.task_category)} is not one of ${[...TASK_CATEGORIES].join(", ")}`,
       );
     }
-    if (typeof node.status === "string" && (NODE_TYPES as readonly string[]).includes(String(node.type))) {
+    // A status outside the enum is the schema's finding, not a reason to call metadata stale.
+    if ((STATUSES as readonly unknown[]).includes(node.status) && (NODE_TYPES as readonly string[]).includes(String(node.type))) {
       if (node.status !== "completed" && md.completed_at !== undefined && childrenOf(node).length === 0) {
         add(
           "stale-metadata",

@@ -1,0 +1,46 @@
+import type { Command } from "commander";
+import { locateSpecs } from "./_read.js";
+import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
+
+export function register(program: Command, ctx: CliContext): void {
+  withGlobalOptions(
+    program
+      .command("next-task")
+      .description(
+        "the next task to start: pending, with every blocked_by (its own and its ancestors') completed; exit 1 and the reason when none",
+      )
+      .argument("<spec>", "spec id or file"),
+  ).action(async (spec: string, flags: GlobalOptions) => {
+    ctx.setGlobals(flags, ["text", "json"]);
+    const loc = await locateSpecs(ctx, flags);
+    const [{ openSpec }, q] = await Promise.all([import("../core/spec-set.js"), import("../core/queries.js")]);
+    const s = openSpec(loc, spec, ctx.cwd);
+    const r = q.nextTask(s.loaded.value);
+    ctx.report({
+      command: "next-task",
+      exitCode: r.task === null ? 1 : 0,
+      payload: {
+        spec_id: s.ref.id,
+        task_id: r.task?.id ?? null,
+        title: r.task?.title ?? null,
+        task: r.task,
+        reason: r.reason ?? null,
+        waiting: r.blocked,
+        in_progress: r.in_progress,
+      },
+      text: () =>
+        r.task !== null
+          ? [`${r.task.id} ${r.task.title}`]
+          : [
+              `no task available in ${s.ref.id}: ${r.reason ?? ""}`,
+              ...r.blocked
+                .slice(0, 10)
+                .map(
+                  (b) =>
+                    `  ${b.id} waits for ${b.waiting_for.map((w) => `${w.id} [${w.status}]${w.via === b.id ? "" : ` (via ${w.via})`}`).join(", ")}`,
+                ),
+              ...r.in_progress.slice(0, 10).map((t) => `  ${t.id} is in progress`),
+            ],
+    });
+  });
+}

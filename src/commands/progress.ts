@@ -1,0 +1,37 @@
+import type { Command } from "commander";
+import { locateSpecs } from "./_read.js";
+import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
+
+export function register(program: Command, ctx: CliContext): void {
+  withGlobalOptions(
+    program.command("progress").description("progress of a spec, recomputed from its tasks").argument("<spec>", "spec id or file"),
+  ).action(async (spec: string, flags: GlobalOptions) => {
+    ctx.setGlobals(flags, ["text", "json"]);
+    const loc = await locateSpecs(ctx, flags);
+    const [{ openSpec }, q] = await Promise.all([import("../core/spec-set.js"), import("../core/queries.js")]);
+    const s = openSpec(loc, spec, ctx.cwd);
+    const doc = s.loaded.value;
+    const p = q.progressOf(doc);
+    const h = q.hierarchyOf(doc);
+    const root = q.summarize(h, "spec-root");
+    const phase = q.currentPhase(doc);
+    ctx.report({
+      command: "progress",
+      exitCode: 0,
+      payload: {
+        spec_id: s.ref.id,
+        title: q.specTitle(doc),
+        type: "spec",
+        status: root.status,
+        folder: s.ref.folder ?? null,
+        ...p,
+        current_phase: phase,
+      },
+      text: () => [
+        `${q.specTitle(doc)} (${s.ref.id})`,
+        `  ${p.completed_tasks}/${p.total_tasks} tasks, ${p.percentage}%${p.complete ? ", complete" : `, ${p.remaining_tasks} remaining`}`,
+        ...(phase === null ? [] : [`  current phase: ${phase.id} ${phase.title} (${phase.completed}/${phase.total})`]),
+      ],
+    });
+  });
+}

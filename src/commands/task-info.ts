@@ -1,0 +1,52 @@
+import type { Command } from "commander";
+import { locateSpecs } from "./_read.js";
+import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
+
+export function register(program: Command, ctx: CliContext): void {
+  withGlobalOptions(
+    program
+      .command("task-info")
+      .description("one node: its fields, recomputed counts, prerequisites and journal entries")
+      .argument("<spec>", "spec id or file")
+      .argument("<task>", "node id"),
+  ).action(async (spec: string, task: string, flags: GlobalOptions) => {
+    ctx.setGlobals(flags, ["text", "json"]);
+    const loc = await locateSpecs(ctx, flags);
+    const [{ openSpec }, q, { getNode }] = await Promise.all([
+      import("../core/spec-set.js"),
+      import("../core/queries.js"),
+      import("../core/mutations/node.js"),
+    ]);
+    const s = openSpec(loc, spec, ctx.cwd);
+    const doc = s.loaded.value as Record<string, unknown>;
+    const node = getNode(doc, task, s.ref.id, s.shown);
+    const p = q.progressOf(doc, task);
+    const deps = q.depsOf(doc, task);
+    const journal = (Array.isArray(doc.journal) ? (doc.journal as unknown[]) : []).filter(
+      (e) => typeof e === "object" && e !== null && (e as { task_id?: unknown }).task_id === task,
+    );
+    const pos = s.loaded.source.locate(`/hierarchy/${task.replace(/~/g, "~0").replace(/\//g, "~1")}`);
+    ctx.report({
+      command: "task-info",
+      exitCode: 0,
+      payload: {
+        spec_id: s.ref.id,
+        id: task,
+        ...node,
+        progress: p,
+        can_start: deps.can_start,
+        prerequisites: deps.blocked_by,
+        journal_entries: journal,
+        file: s.shown,
+        line: pos.line,
+      },
+      text: () => [
+        `${task} [${String(node.status)}] ${String(node.title)}  (${node.type}, ${s.shown}:${pos.line})`,
+        `  parent: ${String(node.parent)}; ${p.completed_tasks}/${p.total_tasks} tasks`,
+        ...Object.entries(node.metadata ?? {}).map(([k, v]) => `  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`),
+        ...deps.blocked_by.map((b) => `  blocked by ${b.id} [${b.status}]${b.via === task ? "" : ` (via ${b.via})`}`),
+        `  journal entries: ${journal.length}`,
+      ],
+    });
+  });
+}
