@@ -6,7 +6,7 @@
 import type { RawFinding } from "./findings.js";
 import { escapePointerToken } from "./json-source.js";
 import { hierarchyOf } from "./queries.js";
-import { descendants, isObject, own, ROOT_ID } from "./spec.js";
+import { asText, descendants, isObject, own, ROOT_ID } from "./spec.js";
 
 export interface UnjournaledNode {
   node_id: string;
@@ -41,7 +41,7 @@ export function findUnjournaled(doc: unknown, journaledTypes: ReadonlySet<string
     else if (!Number.isNaN(doneTime) && (latest.get(id) ?? -Infinity) < doneTime) reason = "no-entry-since-completion";
     else if (md.needs_journaling === true) reason = "flagged";
     if (reason !== undefined)
-      out.push({ node_id: id, type: String(n.type), title: String(n.title ?? id), completed_at: completedAt, reason });
+      out.push({ node_id: id, type: String(n.type), title: asText(n.title, id), completed_at: completedAt, reason });
   }
   return out;
 }

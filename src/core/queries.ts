@@ -3,6 +3,7 @@
  * recomputed, never trusted from the file), so every command agrees (CONTRACT 4.4).
  */
 import {
+  asText,
   childrenOf,
   computeCounts,
   dependencyList,
@@ -25,7 +26,7 @@ export interface NodeSummary {
 export function summarize(h: JsonObject, id: string): NodeSummary {
   const n = own(h, id);
   const o = isObject(n) ? n : {};
-  return { id, title: String(o.title ?? id), type: String(o.type ?? "unknown"), status: String(o.status ?? "unknown") };
+  return { id, title: asText(o.title, id), type: asText(o.type, "unknown"), status: asText(o.status, "unknown") };
 }
 
 export interface Progress {

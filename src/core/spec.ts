@@ -151,3 +151,10 @@ export function incompleteWork(hierarchy: Record<string, unknown>, from = ROOT_I
 export function specIdFromFileName(fileName: string): string {
   return fileName.replace(/\.json$/i, "");
 }
+
+/** A value as display text: strings as they are, anything else as JSON, absent as the fallback. */
+export function asText(v: unknown, fallback: string): string {
+  if (typeof v === "string") return v;
+  if (v === undefined || v === null) return fallback;
+  return JSON.stringify(v);
+}
