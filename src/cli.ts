@@ -7,6 +7,7 @@ import { CliContext, hoistGlobalOptions, type CliIo } from "./commands/_shared.j
 import { COMMANDS } from "./commands/index.js";
 import { ExitCode, InternalError, SddError, UsageError } from "./core/errors.js";
 import { envelope, errorPayload } from "./output/envelope.js";
+import type { Prompter } from "./prompts.js";
 import { VERSION } from "./version.js";
 
 export function buildProgram(ctx: CliContext): Command {
@@ -38,8 +39,8 @@ function wantsJson(args: readonly string[]): boolean {
 }
 
 /** Run the CLI; returns the exit code. Never throws. */
-export async function run(args: string[], io: CliIo): Promise<number> {
-  const ctx = new CliContext(io);
+export async function run(args: string[], io: CliIo, prompter?: Prompter): Promise<number> {
+  const ctx = new CliContext(io, prompter);
   const argv = hoistGlobalOptions(args);
   const program = buildProgram(ctx);
   // Known before parsing, so a usage error is reported under the command's name too.

@@ -8,6 +8,7 @@ import type { Finding } from "../core/findings.js";
 import { envelope } from "../output/envelope.js";
 import { formatFindingsText, formatGithub, writeStepSummary } from "../output/findings-format.js";
 import { makeStyle, type Style } from "../output/style.js";
+import { inquirerPrompter, type Prompter, type PromptGate } from "../prompts.js";
 
 export type OutputFormat = "text" | "json" | "github" | "sarif";
 
@@ -49,7 +50,15 @@ export class CliContext {
   exitCode = 0;
   private noColor = false;
 
-  constructor(readonly io: CliIo) {}
+  constructor(
+    readonly io: CliIo,
+    /** Injected in tests; by default inquirer, loaded on first use. */
+    readonly prompter: Prompter = inquirerPrompter,
+  ) {}
+
+  promptGate(flags: GlobalOptions): PromptGate {
+    return { stdinIsTTY: this.io.stdinIsTTY, stdoutIsTTY: this.io.stdoutIsTTY, env: this.io.env, input: flags.input };
+  }
 
   get cwd(): string {
     return this.io.cwd;

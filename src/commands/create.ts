@@ -19,7 +19,7 @@ export function register(program: Command, ctx: CliContext): void {
     program
       .command("create")
       .description("create a new, valid spec (in pending/ unless --folder); never overwrites")
-      .argument("<name>", "what the spec is about; its slug starts the id")
+      .argument("[name]", "what the spec is about; its slug starts the id (asked for on a terminal when missing)")
       .option("--title <title>", "title (default: the name)")
       .option("--id <spec-id>", "the id (default: <slug>-<YYYY-MM-DD>-<nnn>)")
       .addOption(new Option("--folder <folder>", "where to create it").choices(SPEC_FOLDERS).default("pending"))
@@ -30,8 +30,12 @@ export function register(program: Command, ctx: CliContext): void {
       .option("--lock-timeout <duration>", "how long to wait for the new id's lock")
       .addOption(new Option("--template <name>", "accepted for compatibility; phases come from --phase").hideHelp())
       .addOption(new Option("--category <name>", "accepted for compatibility").hideHelp()),
-  ).action(async (name: string, flags: CreateFlags) => {
+  ).action(async (nameArg: string | undefined, flags: CreateFlags) => {
     ctx.setGlobals(flags, ["text", "json"]);
+    const { required } = await import("../prompts.js");
+    const name = await required(nameArg, "name", ctx.promptGate(flags), ctx.prompter, (p) =>
+      p.input({ message: "What is the spec about?", validate: (v) => (v.trim() === "" ? "give a name" : true) }),
+    );
     const [{ findSpecsDir }, { createSpec }, { parseLockTimeout }, { timestamp }] = await Promise.all([
       import("../core/discovery.js"),
       import("../core/create.js"),

@@ -3,14 +3,17 @@ import type { Command } from "commander";
 import type { CliContext } from "./_shared.js";
 import * as addJournal from "./add-journal.js";
 import * as addRevision from "./add-revision.js";
+import * as addTask from "./add-task.js";
 import * as checkComplete from "./check-complete.js";
 import * as checkDeps from "./check-deps.js";
 import * as checkJournaling from "./check-journaling.js";
 import * as completeTask from "./complete-task.js";
+import * as completion from "./completion.js";
 import * as create from "./create.js";
 import * as findSpecs from "./find-specs.js";
 import * as fix from "./fix.js";
 import * as history from "./history.js";
+import * as init from "./init.js";
 import { registerActivateSpec, registerCompleteSpec, registerMoveSpec } from "./lifecycle.js";
 import * as listSpecs from "./list-specs.js";
 import * as markBlocked from "./mark-blocked.js";
@@ -49,6 +52,9 @@ export const COMMANDS: Register[] = [
   checkDeps.register,
   statusReport.register,
   create.register,
+  addTask.register,
   history.register,
+  init.register,
+  completion.register,
   schema.register,
 ];

@@ -13,14 +13,15 @@ export function register(program: Command, ctx: CliContext): void {
     program
       .command("update-status")
       .description("set a task's status in one locked transaction (roll-ups and timestamps follow docs/status-rules.md)")
-      .argument("<spec>", "spec id or file")
-      .argument("<task>", "node id")
-      .addArgument(new Argument("<status>", "new status").choices(STATUSES))
+      .argument("[spec]", "spec id or file (asked for on a terminal when missing)")
+      .argument("[task]", "node id (asked for on a terminal when missing)")
+      .addArgument(new Argument("[status]", "new status (asked for on a terminal when missing)").choices(STATUSES))
       .addOption(
         new Option("--from <status>", "compare-and-swap: change only if the current status is this (else exit 3)").choices(STATUSES),
       )
       .option("--note <text>", "record a status note"),
-  ).action(async (spec: string, task: string, status: string, flags: UpdateStatusFlags) => {
+  ).action(async (specArg: string | undefined, taskArg: string | undefined, statusArg: string | undefined, flags: UpdateStatusFlags) => {
+    const { spec, task, status } = await askMissing(ctx, flags, specArg, taskArg, statusArg);
     const [{ planStatusChange }, { parseStatus }] = await Promise.all([
       import("../core/mutations/status.js"),
       import("../core/mutations/node.js"),
@@ -41,4 +42,31 @@ export function register(program: Command, ctx: CliContext): void {
       (r) => `${r.result.task_id}: ${r.result.old_status} -> ${r.result.new_status} (${r.spec_id})`,
     );
   });
+}
+
+/** Prompt for what is missing, on a terminal only (CONTRACT 7). */
+async function askMissing(ctx: CliContext, flags: UpdateStatusFlags, spec?: string, task?: string, status?: string): Promise<{ spec: string; task: string; status: string }> {
+  if (spec !== undefined && task !== undefined && status !== undefined) return { spec, task, status };
+  const [{ required }, { findSpecsDir, listSpecFiles }, { openSpec }, q] = await Promise.all([
+    import("../prompts.js"),
+    import("../core/discovery.js"),
+    import("../core/spec-set.js"),
+    import("../core/queries.js"),
+  ]);
+  const gate = ctx.promptGate(flags);
+  const discover = () => findSpecsDir({ cwd: ctx.cwd, specsDir: flags.specsDir, path: flags.path, env: ctx.env });
+  const s = await required(spec, "spec", gate, ctx.prompter, (p) =>
+    p.select({ message: "Spec", choices: listSpecFiles(discover().specsDir).map((r) => ({ value: r.id, name: `${r.id} (${r.folder ?? "?"})` })) }),
+  );
+  const t = await required(task, "task", gate, ctx.prompter, (p) => {
+    const doc = openSpec(discover(), s, ctx.cwd).loaded.value;
+    const h = q.hierarchyOf(doc);
+    const choices = Object.keys(h)
+      .filter((id) => q.isWork(h[id]))
+      .map((id) => q.summarize(h, id))
+      .map((n) => ({ value: n.id, name: `${n.id} [${n.status}] ${n.title}` }));
+    return p.select({ message: "Task", choices });
+  });
+  const st = await required(status, "status", gate, ctx.prompter, (p) => p.select({ message: "New status", choices: STATUSES.map((v) => ({ value: v })) }));
+  return { spec: s, task: t, status: st };
 }

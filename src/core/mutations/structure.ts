@@ -1,0 +1,84 @@
+/**
+ * Adding phases and tasks. Ids follow the existing conventions: phase-N under spec-root,
+ * task-N-K under phase-N (or any container below it), task-N-K-J under task-N-K, and
+ * verify-N-K for verify nodes; the first free number is taken.
+ */
+import type { Operation } from "fast-json-patch";
+import { ConflictError, UsageError } from "../errors.js";
+import { escapePointerToken } from "../json-source.js";
+import { ancestors, hierarchyOf } from "../queries.js";
+import { isObject, own, ROOT_ID, type JsonObject } from "../spec.js";
+import type { Plan, PlanContext } from "../transaction.js";
+import { getNode, nodePointer } from "./node.js";
+
+export interface AddNodeInput {
+  parent: string;
+  title: string;
+  type: "phase" | "group" | "task" | "subtask" | "verify";
+  id?: string | undefined;
+  description?: string | undefined;
+  blockedBy?: string[];
+  metadata?: JsonObject;
+}
+
+function phaseNumber(h: JsonObject, id: string): string | undefined {
+  for (const a of [id, ...ancestors(h, id)]) {
+    const m = /^phase-(\d+)/.exec(a);
+    if (m?.[1] !== undefined) return m[1];
+  }
+  return undefined;
+}
+
+function firstFree(h: JsonObject, make: (n: number) => string): string {
+  for (let n = 1; ; n++) if (!Object.hasOwn(h, make(n))) return make(n);
+}
+
+export function newNodeId(h: JsonObject, parent: string, type: AddNodeInput["type"]): string {
+  if (type === "phase" || type === "group") {
+    if (parent === ROOT_ID) return firstFree(h, (n) => `phase-${n}`);
+    return firstFree(h, (n) => `${parent}-group-${n}`);
+  }
+  const parentTask = /^task-\d+(?:-\d+)+$/.test(parent) ? parent : undefined;
+  if (type === "subtask" || (parentTask !== undefined && type === "task")) {
+    const base = parentTask ?? `task-${phaseNumber(h, parent) ?? "0"}-1`;
+    return firstFree(h, (n) => `${base}-${n}`);
+  }
+  const phase = phaseNumber(h, parent) ?? "0";
+  return firstFree(h, (n) => `${type === "verify" ? "verify" : "task"}-${phase}-${n}`);
+}
+
+export function planAddNode(ctx: PlanContext, input: AddNodeInput): Plan<{ node_id: string; parent: string }> {
+  const h = hierarchyOf(ctx.doc);
+  const parent = getNode(ctx.doc, input.parent, ctx.ref.id, ctx.ref.file);
+  if (input.title.trim() === "") throw new UsageError("--title must not be empty");
+  if (input.type === "subtask" && !(parent.type === "task" || parent.type === "subtask")) {
+    throw new UsageError(`a subtask goes under a task; ${JSON.stringify(input.parent)} is a ${String(parent.type)}`);
+  }
+  const id = input.id ?? newNodeId(h, input.parent, input.type);
+  if (Object.hasOwn(h, id)) throw new ConflictError("node-exists", `node ${JSON.stringify(id)} already exists in ${ctx.ref.id}`, { file: ctx.ref.file });
+  for (const dep of input.blockedBy ?? []) getNode(ctx.doc, dep, ctx.ref.id, ctx.ref.file);
+  const node: JsonObject = {
+    type: input.type,
+    title: input.title,
+    status: "pending",
+    parent: input.parent,
+    children: [],
+    total_tasks: 0,
+    completed_tasks: 0,
+    metadata: { ...(input.metadata ?? {}) },
+    dependencies: { blocks: [], blocked_by: [...(input.blockedBy ?? [])], depends: [] },
+  };
+  if (input.description !== undefined) node.description = input.description;
+  const ops: Operation[] = [
+    { op: "add", path: `/hierarchy/${escapePointerToken(id)}`, value: node },
+    { op: "add", path: `${nodePointer(input.parent)}/children/-`, value: id },
+  ];
+  for (const dep of input.blockedBy ?? []) {
+    const d = own(h, dep);
+    const base = `${nodePointer(dep)}/dependencies`;
+    if (!isObject(d) || !isObject(d.dependencies)) ops.push({ op: "add", path: base, value: { blocks: [id], blocked_by: [], depends: [] } });
+    else if (!Array.isArray(d.dependencies.blocks)) ops.push({ op: "add", path: `${base}/blocks`, value: [id] });
+    else ops.push({ op: "add", path: `${base}/blocks/-`, value: id });
+  }
+  return { ops, result: { node_id: id, parent: input.parent } };
+}
