@@ -35,7 +35,10 @@ complete -o default -F _sdd sdd
   }
   if (shell === "zsh") {
     const lines = cmds.map((c) => `    '${c.name()}:${c.description().replace(/'/g, "'\\''").replace(/:/g, "\\:")}'`);
-    const cases = cmds.map((c) => `    ${c.name()}) _values 'option' ${[...visible(c).map((s) => s.name()), ...longFlags(c.options)].map((f) => `'${f}'`).join(" ")} ;;`);
+    const cases = cmds.map(
+      (c) =>
+        `    ${c.name()}) _values 'option' ${[...visible(c).map((s) => s.name()), ...longFlags(c.options)].map((f) => `'${f}'`).join(" ")} ;;`,
+    );
     return `#compdef sdd
 _sdd() {
   local -a commands

@@ -11,17 +11,25 @@ function usage(cmd: Command, prefix: string): string {
 function section(cmd: Command, prefix: string, level: number): string[] {
   const out: string[] = [];
   out.push(`${"#".repeat(level)} \`${prefix}${cmd.name()}\``, "", cmd.description(), "", "```", usage(cmd, prefix), "```", "");
-  const args = (cmd as unknown as { registeredArguments: { name(): string; description: string; required: boolean; argChoices?: string[] }[] }).registeredArguments;
+  const args = (
+    cmd as unknown as { registeredArguments: { name(): string; description: string; required: boolean; argChoices?: string[] }[] }
+  ).registeredArguments;
   if (args.length > 0) {
     out.push("| argument | |", "| --- | --- |");
-    for (const a of args) out.push(`| \`${a.required ? `<${a.name()}>` : `[${a.name()}]`}\` | ${a.description}${a.argChoices ? ` (${a.argChoices.join(", ")})` : ""} |`);
+    for (const a of args)
+      out.push(
+        `| \`${a.required ? `<${a.name()}>` : `[${a.name()}]`}\` | ${a.description}${a.argChoices ? ` (${a.argChoices.join(", ")})` : ""} |`,
+      );
     out.push("");
   }
   const opts = cmd.options.filter((o) => !o.hidden && !GLOBAL_FLAGS.has(o.long ?? ""));
   if (opts.length > 0) {
     out.push("| option | |", "| --- | --- |");
     for (const o of opts) {
-      const extra = [o.argChoices ? `one of: ${o.argChoices.join(", ")}` : "", o.defaultValue !== undefined && typeof o.defaultValue !== "boolean" ? `default: ${JSON.stringify(o.defaultValue)}` : ""].filter((x) => x !== "");
+      const extra = [
+        o.argChoices ? `one of: ${o.argChoices.join(", ")}` : "",
+        o.defaultValue !== undefined && typeof o.defaultValue !== "boolean" ? `default: ${JSON.stringify(o.defaultValue)}` : "",
+      ].filter((x) => x !== "");
       out.push(`| \`${o.flags}\` | ${o.description}${extra.length > 0 ? ` (${extra.join("; ")})` : ""} |`);
     }
     out.push("");
@@ -50,5 +58,10 @@ export function renderCommandsMarkdown(program: Command): string {
     "",
   ];
   for (const cmd of program.commands) lines.push(...section(cmd, "sdd ", 2));
-  return lines.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n";
+  return (
+    lines
+      .join("\n")
+      .replace(/\n{3,}/g, "\n\n")
+      .trimEnd() + "\n"
+  );
 }

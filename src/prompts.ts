@@ -45,8 +45,17 @@ export function mayPrompt(g: PromptGate): boolean {
 }
 
 /** The value given, or a prompt for it where allowed, or a usage error (exit 2). */
-export async function required(value: string | undefined, name: string, gate: PromptGate, prompter: Prompter, ask: (p: Prompter) => Promise<string>): Promise<string> {
+export async function required(
+  value: string | undefined,
+  name: string,
+  gate: PromptGate,
+  prompter: Prompter,
+  ask: (p: Prompter) => Promise<string>,
+): Promise<string> {
   if (value !== undefined && value !== "") return value;
-  if (!mayPrompt(gate)) throw new UsageError(`missing required argument '${name}'`, { fix: "pass it on the command line (prompts appear only on a terminal, never in CI)" });
+  if (!mayPrompt(gate))
+    throw new UsageError(`missing required argument '${name}'`, {
+      fix: "pass it on the command line (prompts appear only on a terminal, never in CI)",
+    });
   return ask(prompter);
 }

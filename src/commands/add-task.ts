@@ -20,7 +20,9 @@ export function register(program: Command, ctx: CliContext): void {
   withMutationOptions(
     program
       .command("add-task")
-      .description("add a phase, group, task, subtask or verify node under a parent; ids follow the phase-N / task-N-K / verify-N-K conventions")
+      .description(
+        "add a phase, group, task, subtask or verify node under a parent; ids follow the phase-N / task-N-K / verify-N-K conventions",
+      )
       .argument("<spec>", "spec id or file")
       .argument("<parent>", "parent node id (spec-root for a phase)")
       .requiredOption("--title <title>", "title")
@@ -47,7 +49,16 @@ export function register(program: Command, ctx: CliContext): void {
       flags,
       "add-task",
       spec,
-      (c) => planAddNode(c, { parent, title: flags.title, type: flags.type, id: flags.id, description: flags.description, blockedBy: flags.blockedBy, metadata }),
+      (c) =>
+        planAddNode(c, {
+          parent,
+          title: flags.title,
+          type: flags.type,
+          id: flags.id,
+          description: flags.description,
+          blockedBy: flags.blockedBy,
+          metadata,
+        }),
       (r) => `${r.result.node_id} added under ${r.result.parent} (${r.spec_id})`,
     );
   });

@@ -5,6 +5,7 @@ import * as addJournal from "./add-journal.js";
 import * as addRevision from "./add-revision.js";
 import * as addTask from "./add-task.js";
 import * as checkComplete from "./check-complete.js";
+import * as ci from "./ci.js";
 import * as checkDeps from "./check-deps.js";
 import * as checkJournaling from "./check-journaling.js";
 import * as completeTask from "./complete-task.js";
@@ -40,6 +41,7 @@ export const COMMANDS: Register[] = [
   addRevision.register,
   updateTaskMetadata.register,
   checkJournaling.register,
+  ci.register,
   checkComplete.register,
   registerCompleteSpec,
   registerActivateSpec,

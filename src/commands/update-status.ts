@@ -45,7 +45,13 @@ export function register(program: Command, ctx: CliContext): void {
 }
 
 /** Prompt for what is missing, on a terminal only (CONTRACT 7). */
-async function askMissing(ctx: CliContext, flags: UpdateStatusFlags, spec?: string, task?: string, status?: string): Promise<{ spec: string; task: string; status: string }> {
+async function askMissing(
+  ctx: CliContext,
+  flags: UpdateStatusFlags,
+  spec?: string,
+  task?: string,
+  status?: string,
+): Promise<{ spec: string; task: string; status: string }> {
   if (spec !== undefined && task !== undefined && status !== undefined) return { spec, task, status };
   const [{ required }, { findSpecsDir, listSpecFiles }, { openSpec }, q] = await Promise.all([
     import("../prompts.js"),
@@ -56,7 +62,10 @@ async function askMissing(ctx: CliContext, flags: UpdateStatusFlags, spec?: stri
   const gate = ctx.promptGate(flags);
   const discover = () => findSpecsDir({ cwd: ctx.cwd, specsDir: flags.specsDir, path: flags.path, env: ctx.env });
   const s = await required(spec, "spec", gate, ctx.prompter, (p) =>
-    p.select({ message: "Spec", choices: listSpecFiles(discover().specsDir).map((r) => ({ value: r.id, name: `${r.id} (${r.folder ?? "?"})` })) }),
+    p.select({
+      message: "Spec",
+      choices: listSpecFiles(discover().specsDir).map((r) => ({ value: r.id, name: `${r.id} (${r.folder ?? "?"})` })),
+    }),
   );
   const t = await required(task, "task", gate, ctx.prompter, (p) => {
     const doc = openSpec(discover(), s, ctx.cwd).loaded.value;
@@ -67,6 +76,8 @@ async function askMissing(ctx: CliContext, flags: UpdateStatusFlags, spec?: stri
       .map((n) => ({ value: n.id, name: `${n.id} [${n.status}] ${n.title}` }));
     return p.select({ message: "Task", choices });
   });
-  const st = await required(status, "status", gate, ctx.prompter, (p) => p.select({ message: "New status", choices: STATUSES.map((v) => ({ value: v })) }));
+  const st = await required(status, "status", gate, ctx.prompter, (p) =>
+    p.select({ message: "New status", choices: STATUSES.map((v) => ({ value: v })) }),
+  );
   return { spec: s, task: t, status: st };
 }

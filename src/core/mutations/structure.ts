@@ -55,7 +55,8 @@ export function planAddNode(ctx: PlanContext, input: AddNodeInput): Plan<{ node_
     throw new UsageError(`a subtask goes under a task; ${JSON.stringify(input.parent)} is a ${String(parent.type)}`);
   }
   const id = input.id ?? newNodeId(h, input.parent, input.type);
-  if (Object.hasOwn(h, id)) throw new ConflictError("node-exists", `node ${JSON.stringify(id)} already exists in ${ctx.ref.id}`, { file: ctx.ref.file });
+  if (Object.hasOwn(h, id))
+    throw new ConflictError("node-exists", `node ${JSON.stringify(id)} already exists in ${ctx.ref.id}`, { file: ctx.ref.file });
   for (const dep of input.blockedBy ?? []) getNode(ctx.doc, dep, ctx.ref.id, ctx.ref.file);
   const node: JsonObject = {
     type: input.type,
@@ -76,7 +77,8 @@ export function planAddNode(ctx: PlanContext, input: AddNodeInput): Plan<{ node_
   for (const dep of input.blockedBy ?? []) {
     const d = own(h, dep);
     const base = `${nodePointer(dep)}/dependencies`;
-    if (!isObject(d) || !isObject(d.dependencies)) ops.push({ op: "add", path: base, value: { blocks: [id], blocked_by: [], depends: [] } });
+    if (!isObject(d) || !isObject(d.dependencies))
+      ops.push({ op: "add", path: base, value: { blocks: [id], blocked_by: [], depends: [] } });
     else if (!Array.isArray(d.dependencies.blocks)) ops.push({ op: "add", path: `${base}/blocks`, value: [id] });
     else ops.push({ op: "add", path: `${base}/blocks/-`, value: id });
   }
