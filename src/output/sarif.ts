@@ -17,9 +17,7 @@ export function toSarif(
           driver: {
             name: "sdd",
             version: VERSION,
-            rules: codes.map((id) => {
-              const help = ruleHelp(id);
-            }),
+            rules: codes.map((id) => ({ id, shortDescription: { text: ruleHelp(id) ?? id } })),
           },
         },
         results: findings.map((f) => {
