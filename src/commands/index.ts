@@ -11,6 +11,7 @@ import * as checkJournaling from "./check-journaling.js";
 import * as completeTask from "./complete-task.js";
 import * as completion from "./completion.js";
 import * as create from "./create.js";
+import * as doctor from "./doctor.js";
 import * as findSpecs from "./find-specs.js";
 import * as fix from "./fix.js";
 import * as history from "./history.js";
@@ -25,6 +26,7 @@ import * as statusReport from "./status-report.js";
 import * as taskInfo from "./task-info.js";
 import * as unblockTask from "./unblock-task.js";
 import * as updateStatus from "./update-status.js";
+import * as undo from "./undo.js";
 import * as updateTaskMetadata from "./update-task-metadata.js";
 import * as validate from "./validate.js";
 
@@ -56,6 +58,8 @@ export const COMMANDS: Register[] = [
   create.register,
   addTask.register,
   history.register,
+  undo.register,
+  doctor.register,
   init.register,
   completion.register,
   schema.register,

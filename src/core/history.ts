@@ -33,8 +33,9 @@ export interface HistoryEntry {
   timestamp: string;
   command: string;
   patch: Operation[];
-  /** The folder the spec moved to, for writes that moved it. */
+  /** The folders the spec moved between, for writes that moved it. */
   moved_to?: string;
+  moved_from?: string;
 }
 
 export function historyFile(specsDir: string, id: string): string {

@@ -119,7 +119,8 @@ export function decodeUtf8(bytes: Uint8Array, file: string): { text: string; bom
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     const at = firstInvalidUtf8(bytes);
-    const lineStart = bytes.lastIndexOf(10, at - 1) + 1;
+    // (lastIndexOf with a negative start would count from the end.)
+    const lineStart = at === 0 ? 0 : bytes.lastIndexOf(10, at - 1) + 1;
     let line = 1;
     for (let i = 0; i < lineStart; i++) if (bytes[i] === 10) line++;
     // Columns count characters, as for syntax errors; the bytes before `at` decode.

@@ -166,7 +166,13 @@ export async function transact<T>(options: TransactionOptions, planner: (ctx: Pl
       fsyncDir(dirname(target));
     }
     writeFileAtomic(target, text, { beforeRename: () => guardRef.current?.assertHeld() });
-    const entry = { seq, timestamp: ts, command: options.command, patch, ...(moving ? { moved_to: plan.moveTo as string } : {}) };
+    const entry = {
+      seq,
+      timestamp: ts,
+      command: options.command,
+      patch,
+      ...(moving ? { moved_to: plan.moveTo as string, ...(ref.folder === undefined ? {} : { moved_from: ref.folder }) } : {}),
+    };
     appendHistory(options.specsDir, ref.id, entry);
     base.history_seq = seq;
     return base;

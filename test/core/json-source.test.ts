@@ -223,8 +223,10 @@ describe("encodings", () => {
     expect([err.line, err.column]).toEqual([1, 4]);
   });
 
-  it("refuses UTF-16 text", () => {
-    const utf16 = Buffer.from('\uFEFF{"a": 1}', "utf16le");
-    expect(encodingError(utf16).code).toBe("json-encoding");
+  it("refuses UTF-16 text at its first byte, whatever follows", () => {
+    const utf16 = Buffer.from('\uFEFF{"a": 1}\n{"b": 2}\n', "utf16le");
+    const err = encodingError(utf16);
+    expect([err.code, err.line, err.column]).toEqual(["json-encoding", 1, 1]);
+    expect(err.message).toContain("invalid byte 0xFF at offset 0");
   });
 });

@@ -1,0 +1,330 @@
+/**
+ * The work item (schemas/work-item.schema.json) and its conversion to and from log entries.
+ * An imported entry renders back to its original lines byte for byte whenever it is in the
+ * canonical layout; where it is not, importLog says so (log-layout) instead of changing it
+ * silently. Pure: no filesystem, the current date comes in as a parameter.
+ */
+import { createHash } from "node:crypto";
+import { UsageError } from "../errors.js";
+import type { Finding } from "../findings.js";
+import { childLine, logEntries, parseLog, type EntryBlock, type HeadingRef, type OtherBlock } from "./parse.js";
+
+export const WORK_ITEM_SCHEMA_VERSION = 1;
+
+/** One `Key: value` line of an entry, with the text of any nested sub-bullets. */
+export interface WorkItemField {
+  key: string;
+  value: string;
+  children?: string[];
+}
+
+/** A work item, as stored in its JSON file (one file per item). */
+export interface WorkItem {
+  $schema?: string;
+  schema_version: 1;
+  id: string;
+  state: "open" | "done";
+  tags: string[];
+  title: string;
+  section?: string;
+  /** "legacy" renders the older layout (`**Key**: value`, notes first); absent means current. */
+  format?: "current" | "legacy";
+  /** Older format only: body lines before the fields, verbatim ("" for a blank line). */
+  notes?: string[];
+  fields: WorkItemField[];
+}
+
+/** Well-known keys in their usual order; setField inserts a missing key at this position. */
+export const CANONICAL_KEYS = [
+  "Spec",
+  "SDD Spec",
+  "Owner",
+  "Branch",
+  "Started",
+  "Done",
+  "Summary",
+  "Tests",
+  "Risks",
+  "Next",
+  "Blocker",
+] as const;
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True for an absolute calendar date `YYYY-MM-DD` that exists (no 2026-02-30). */
+export function isIsoDate(value: string): boolean {
+  const m = DATE.exec(value);
+  if (m === null) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+}
+
+/** The first field with this key (keys are case-sensitive), or undefined. */
+export function getField(item: Pick<WorkItem, "fields">, key: string): WorkItemField | undefined {
+  return item.fields.find((f) => f.key === key);
+}
+
+/** The trimmed value of the first field with this key, or undefined when absent or empty. */
+export function fieldValue(item: Pick<WorkItem, "fields">, key: string): string | undefined {
+  const v = getField(item, key)?.value.trim();
+  return v === undefined || v === "" ? undefined : v;
+}
+
+/** An open item is blocked when it has a non-empty Blocker field. */
+export function isBlocked(item: Pick<WorkItem, "fields">): boolean {
+  return fieldValue(item, "Blocker") !== undefined;
+}
+
+/** The item's date: Done for done items (else Started), Started for open ones (else Done); only valid dates count. */
+export function itemDate(item: Pick<WorkItem, "state" | "fields">): string | undefined {
+  const order = item.state === "done" ? ["Done", "Started"] : ["Started", "Done"];
+  for (const key of order) {
+    const v = fieldValue(item, key);
+    if (v !== undefined && isIsoDate(v)) return v;
+  }
+  return undefined;
+}
+
+/**
+ * The target of a link field (Spec, SDD Spec): the content of its first inline code span,
+ * else the trimmed value. Undefined for an empty value.
+ */
+export function linkTarget(value: string): string | undefined {
+  const code = /`([^`]+)`/.exec(value);
+  const target = (code?.[1] ?? value).trim();
+  return target === "" ? undefined : target;
+}
+
+function rankOf(key: string): number {
+  return (CANONICAL_KEYS as readonly string[]).indexOf(key);
+}
+
+/**
+ * A copy of the item with the field set: an existing key keeps its place (and its nested
+ * lines unless `children` is given); a missing well-known key goes to its CANONICAL_KEYS
+ * position among the fields present; any other key is appended.
+ */
+export function setField(item: WorkItem, key: string, value: string, children?: string[]): WorkItem {
+  const fields = item.fields.map((f) => ({ ...f }));
+  const field: WorkItemField = children === undefined || children.length === 0 ? { key, value } : { key, value, children };
+  const at = fields.findIndex((f) => f.key === key);
+  if (at >= 0) {
+    const old = fields[at];
+    fields[at] = children === undefined && old?.children !== undefined ? { key, value, children: old.children } : field;
+    return { ...item, fields };
+  }
+  const rank = rankOf(key);
+  let index = fields.length;
+  if (rank >= 0) {
+    const lower = fields.map((f) => rankOf(f.key)).reduce((acc, r, i) => (r >= 0 && r < rank ? i : acc), -1);
+    const higher = fields.findIndex((f) => rankOf(f.key) > rank);
+    index = lower >= 0 ? lower + 1 : higher >= 0 ? higher : fields.length;
+  }
+  fields.splice(index, 0, field);
+  return { ...item, fields };
+}
+
+/** A copy of the item without any field of this key. */
+export function removeField(item: WorkItem, key: string): WorkItem {
+  return { ...item, fields: item.fields.filter((f) => f.key !== key) };
+}
+
+/** A copy of the item checked off: state done and a Done date (Started is kept). */
+export function markDone(item: WorkItem, date: string): WorkItem {
+  if (!isIsoDate(date)) throw new UsageError(`done date ${JSON.stringify(date)} is not a YYYY-MM-DD date`);
+  return setField({ ...item, state: "done" }, "Done", date);
+}
+
+/** Lower-case ASCII slug of a title, cut at a word boundary to at most `max` characters ("item" if empty). */
+export function slugifyTitle(title: string, max = 32): string {
+  const slug = title
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  if (slug.length <= max) return slug === "" ? "item" : slug;
+  const cut = slug.slice(0, max + 1);
+  const dash = cut.lastIndexOf("-");
+  const short = (dash > 0 ? cut.slice(0, dash) : slug.slice(0, max)).replace(/-+$/, "");
+  return short === "" ? "item" : short;
+}
+
+/**
+ * The id rule (docs/worklog.md): `<date>-<slug>-<hash>` where date is the Done date, else
+ * the Started date, else `today`; slug is slugifyTitle(title); hash is the first 4 hex digits
+ * of sha256(title + "\n" + first field as "Key: value"). Computed once when an item is
+ * created or imported and then stored, so later edits never change it.
+ */
+export function deriveWorkItemId(item: Pick<WorkItem, "title" | "fields" | "state">, today: string): string {
+  if (!isIsoDate(today)) throw new UsageError(`today ${JSON.stringify(today)} is not a YYYY-MM-DD date`);
+  const date = fieldValue(item, "Done") ?? fieldValue(item, "Started");
+  const day = date !== undefined && isIsoDate(date) ? date : today;
+  const first = item.fields[0];
+  const seed = `${item.title}\n${first === undefined ? "" : `${first.key}: ${first.value}`}`;
+  const hash = createHash("sha256").update(seed, "utf8").digest("hex").slice(0, 4);
+  return `${day}-${slugifyTitle(item.title)}-${hash}`;
+}
+
+/** `id`, or `id-2`, `id-3`, … : the first one not in `taken`. */
+export function uniqueId(id: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(id)) return id;
+  let n = 2;
+  while (taken.has(`${id}-${n}`)) n++;
+  return `${id}-${n}`;
+}
+
+export interface EntryToItemOptions {
+  id: string;
+  /** Set the item's section (e.g. from the nearest heading). */
+  section?: string;
+}
+
+/** Convert a parsed entry to a work item, keeping field order, unknown keys, nested lines and legacy notes. */
+export function entryToWorkItem(entry: EntryBlock, options: EntryToItemOptions): WorkItem {
+  const item: WorkItem = {
+    schema_version: 1,
+    id: options.id,
+    state: entry.checked ? "done" : "open",
+    tags: [...entry.tags],
+    title: entry.title,
+    fields: entry.fields.map((f) =>
+      f.children.length > 0 ? { key: f.key, value: f.value, children: [...f.children] } : { key: f.key, value: f.value },
+    ),
+  };
+  if (options.section !== undefined) item.section = options.section;
+  if (entry.format === "legacy") {
+    item.format = "legacy";
+    if (entry.notes.length > 0) item.notes = [...entry.notes];
+  }
+  // Key order of the JSON file: identity, placement, layout, then the fields.
+  const { fields, ...head } = item;
+  return { ...head, fields };
+}
+
+/** The head line of an entry: `- [x] **[A][B]** Title` (`- [ ] Title` when there are no tags). */
+export function entryHeadLine(item: Pick<WorkItem, "state" | "tags" | "title">): string {
+  const box = item.state === "done" ? "- [x]" : "- [ ]";
+  if (item.tags.length === 0) return `${box} ${item.title}`;
+  return `${box} **${item.tags.map((t) => `[${t}]`).join("")}** ${item.title}`;
+}
+
+/** The lines of one field: `  - Key: value` (`  - **Key**: value` in the legacy layout) and its nested lines. */
+export function fieldLines(field: WorkItemField, legacy = false): string[] {
+  const key = legacy ? `**${field.key}**` : field.key;
+  const head = field.value === "" ? `  - ${key}:` : `  - ${key}: ${field.value}`;
+  return [head, ...(field.children ?? []).map(childLine)];
+}
+
+/** Render one item as entry lines (no trailing blank line), in the current or legacy layout. */
+export function workItemToEntryLines(item: WorkItem): string[] {
+  const legacy = item.format === "legacy";
+  const lines = [entryHeadLine(item)];
+  if (legacy) lines.push(...(item.notes ?? []));
+  for (const f of item.fields) lines.push(...fieldLines(f, legacy));
+  return lines;
+}
+
+/** Where an imported item came from. */
+export interface ImportedItem {
+  item: WorkItem;
+  /** 1-based head line and last line of the entry in the source. */
+  line: number;
+  endLine: number;
+  headings: HeadingRef[];
+  /** The item renders back to exactly the source lines. */
+  exact: boolean;
+}
+
+export interface ImportOptions {
+  /** Date used for ids of entries with neither a Done nor a Started date (YYYY-MM-DD). */
+  today: string;
+  /** File name put in findings. */
+  file?: string;
+  /** Ids already in use (other items); new ids never collide with them. */
+  existingIds?: Iterable<string>;
+  /** Record each entry's nearest heading as the item's section (default: no section, so render places it by state). */
+  keepSections?: boolean;
+}
+
+export interface ImportResult {
+  items: ImportedItem[];
+  /** Non-blank content that is not an entry (headings excluded), kept out of the items: free-form text and code. */
+  skipped: Pick<OtherBlock, "role" | "line" | "endLine">[];
+  /** log-layout: entries that do not render back byte for byte (what would change). */
+  findings: Finding[];
+}
+
+/** Compare an entry with its rendering; a log-layout finding at the first differing line, or undefined. */
+export function layoutFinding(entry: EntryBlock, item: WorkItem, file = ""): Finding | undefined {
+  const rendered = workItemToEntryLines(item);
+  const n = Math.max(rendered.length, entry.lines.length);
+  for (let i = 0; i < n; i++) {
+    const was = entry.lines[i];
+    const now = rendered[i];
+    if (was === now) continue;
+    const what =
+      was === undefined
+        ? `would gain the line ${JSON.stringify(now)}`
+        : now === undefined
+          ? `line ${JSON.stringify(was)} would be dropped`
+          : `${JSON.stringify(was)} would be rendered as ${JSON.stringify(now)}`;
+    return {
+      code: "log-layout",
+      severity: "info",
+      pointer: "",
+      file,
+      line: entry.line + Math.min(i, entry.lines.length - 1),
+      column: 1,
+      message: `entry "${entry.title}" is not in the canonical layout; import and render would normalise it: ${what}`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Import a markdown log: one work item per entry (ids by deriveWorkItemId, made unique with
+ * `-2`, `-3`… in file order), everything else listed in `skipped`, and a log-layout finding
+ * for each entry that would not render back byte for byte.
+ */
+export function importLog(text: string, options: ImportOptions): ImportResult {
+  const log = parseLog(text);
+  const taken = new Set(options.existingIds ?? []);
+  const items: ImportedItem[] = [];
+  const findings: Finding[] = [];
+  for (const entry of logEntries(log)) {
+    const nearest = entry.headings[entry.headings.length - 1];
+    const draft = entryToWorkItem(entry, { id: "draft" });
+    const id = uniqueId(deriveWorkItemId(draft, options.today), taken);
+    taken.add(id);
+    const item = entryToWorkItem(entry, options.keepSections === true && nearest !== undefined ? { id, section: nearest.text } : { id });
+    const finding = layoutFinding(entry, item, options.file);
+    if (finding !== undefined) findings.push(finding);
+    items.push({ item, line: entry.line, endLine: entry.endLine, headings: entry.headings, exact: finding === undefined });
+  }
+  const skipped = log.blocks
+    .filter((b): b is OtherBlock => b.kind === "other" && b.role !== "blank")
+    .map((b) => ({ role: b.role, line: b.line, endLine: b.endLine }));
+  return { items, skipped, findings };
+}
+
+/**
+ * A Risks value split into a level and a reason: `Medium (touches billing); mitigated by X`
+ * gives level "Medium" and reason "touches billing" (the first parenthesised group right after
+ * the level). Free prose has neither; `text` is always the trimmed value.
+ */
+export function parseRisks(value: string): { level?: string; reason?: string; text: string } {
+  const text = value.trim();
+  const m = /^(N\/A|None|Low-Medium|Medium-High|Low|Medium|High)(?![\w-])\s*/i.exec(text);
+  if (m === null) return { text };
+  const level = m[1] ?? "";
+  const rest = text.slice(m[0].length);
+  if (!rest.startsWith("(")) return rest === "" || /^[.;,]/.test(rest) ? { level, text } : { text };
+  let depth = 0;
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === "(") depth++;
+    else if (rest[i] === ")" && --depth === 0) return { level, reason: rest.slice(1, i), text };
+  }
+  return { level, text };
+}
