@@ -7,7 +7,7 @@
  */
 import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
-import jsonpatch, { type Operation } from "fast-json-patch";
+import jsonpatch from "fast-json-patch";
 import { TEMP_SUFFIX, writeFileAtomic } from "./atomic.js";
 import { timestamp } from "./clock.js";
 import { listSpecFiles, type SpecsLocation } from "./discovery.js";
@@ -68,7 +68,7 @@ function restore(
     const lost: string[] = [];
     for (const e of history.filter((h: HistoryEntry) => h.seq >= b.seq)) {
       try {
-        doc = jsonpatch.applyPatch(jsonpatch.deepClone(doc), e.patch as Operation[], true, false).newDocument;
+        doc = jsonpatch.applyPatch(jsonpatch.deepClone(doc) as unknown, e.patch, true, false).newDocument;
         replayed.push(e.seq);
       } catch {
         lost.push(`#${e.seq} ${e.timestamp} ${e.command} (${e.patch.length} operation(s)) does not apply to the restored state`);

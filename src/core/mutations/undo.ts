@@ -40,7 +40,7 @@ export function planUndo(ctx: PlanContext, specsDir: string, to?: number): Plan<
   }
   const base = parseJson(decodeUtf8(readFileSync(backup.file), backup.file).text, backup.file) as JsonObject;
   let expected: JsonObject = jsonpatch.deepClone(base) as JsonObject;
-  for (const e of undone) expected = jsonpatch.applyPatch(expected, e.patch as Operation[], false, false).newDocument;
+  for (const e of undone) expected = jsonpatch.applyPatch(expected, e.patch, false, false).newDocument;
   const ignore = (op: Operation): boolean => op.path !== "/last_updated";
   const external = jsonpatch.compare(expected, ctx.doc).filter(ignore);
   const revert = jsonpatch.compare(expected, base).filter(ignore);
