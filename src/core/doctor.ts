@@ -63,12 +63,12 @@ function restore(
     const value = parseable(bytes, b.file);
     if (value === undefined) continue;
     // Backup b holds the file as it was before write b.seq: replay b.seq and after.
-    let doc = value;
+    let doc: unknown = value;
     const replayed: number[] = [];
     const lost: string[] = [];
     for (const e of history.filter((h: HistoryEntry) => h.seq >= b.seq)) {
       try {
-        doc = jsonpatch.applyPatch(jsonpatch.deepClone(doc) as unknown, e.patch, true, false).newDocument;
+        doc = jsonpatch.applyPatch<unknown>(jsonpatch.deepClone(doc), e.patch, true, false).newDocument;
         replayed.push(e.seq);
       } catch {
         lost.push(`#${e.seq} ${e.timestamp} ${e.command} (${e.patch.length} operation(s)) does not apply to the restored state`);
