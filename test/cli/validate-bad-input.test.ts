@@ -100,7 +100,10 @@ describe("files that do not parse", () => {
     const findings = byFile(report.findings as Finding[]);
     for (const [name, [, code, line, column]] of Object.entries(UNREADABLE)) {
       const shown = `specs/active/${name}`;
-      expect(findings.get(shown)?.map((f) => [f.code, f.severity, f.line, f.column]), name).toEqual([[code, "error", line, column]]);
+      expect(
+        findings.get(shown)?.map((f) => [f.code, f.severity, f.line, f.column]),
+        name,
+      ).toEqual([[code, "error", line, column]]);
       expect(report.files.find((f: { file: string }) => f.file === shown)?.status, name).toBe("unreadable");
     }
     // A file with ordinary findings next to unparseable ones: reported, but 4 wins over 1.
@@ -121,7 +124,9 @@ describe("files that do not parse", () => {
         `${prefix}… [${code}]`,
       ).toBe(true);
     }
-    expect(r.stdout).toContain(`specs/active/${file("truncated")}:${endOf(truncated).join(":")}: error invalid JSON: unexpected end of file`);
+    expect(r.stdout).toContain(
+      `specs/active/${file("truncated")}:${endOf(truncated).join(":")}: error invalid JSON: unexpected end of file`,
+    );
     expect(r.stdout).toContain(`specs/active/${file("random")}:1:3: error not UTF-8 text (invalid byte 0xFF at offset 2)`);
     expect(r.stdout).toContain(`specs/active/${file("unterminated")}:3:12: error invalid JSON: unterminated string`);
     expect(r.stdout).toMatch(/13 spec files checked: \d+ errors/);
@@ -132,16 +137,15 @@ describe("files that do not parse", () => {
     const r = await runCli(["validate", "broken.json"], { cwd: dir });
     expectNoCrash(r);
     expect(r.code).toBe(4);
-    expect(r.stdout).toContain("broken.json:4:1: error invalid JSON: unexpected end of file inside an object; the file looks truncated [json-syntax]");
+    expect(r.stdout).toContain(
+      "broken.json:4:1: error invalid JSON: unexpected end of file inside an object; the file looks truncated [json-syntax]",
+    );
   });
 });
 
 describe("files that parse but are wrong", () => {
   const statusNumber = pretty(spec("status-number", (s) => (s.hierarchy["task-1-1"].status = 3)));
-  const duplicateKey = pretty(spec("duplicate-key")).replace(
-    '"title": "First",',
-    '"title": "First",\n      "status": "completed",',
-  );
+  const duplicateKey = pretty(spec("duplicate-key")).replace('"title": "First",', '"title": "First",\n      "status": "completed",');
   const withTypes = (name: string, fn: (s: Spec) => void): string => pretty(spec(name, fn));
   const noRoot = withTypes("no-root", (s) => delete s.hierarchy["spec-root"]);
   const cycleChildren = (s: Spec): void => {
@@ -213,7 +217,10 @@ describe("files that parse but are wrong", () => {
     [`active/${file("same")}`]: [pretty(spec("same")), [["duplicate-spec-id", "/spec_id"]]],
     [`completed/${file("same")}`]: [pretty(spec("same", (s) => (s.metadata.status = "completed"))), [["duplicate-spec-id", "/spec_id"]]],
     [`active/${file("named")}`]: [pretty(spec("other")), [["spec-id-mismatch", "/spec_id"]]],
-    [`active/${file("proto-node")}`]: [rewrite(spec("proto-node"), '"task-1-2"', '"__proto__"'), [["reserved-key", "/hierarchy/__proto__"]]],
+    [`active/${file("proto-node")}`]: [
+      rewrite(spec("proto-node"), '"task-1-2"', '"__proto__"'),
+      [["reserved-key", "/hierarchy/__proto__"]],
+    ],
     [`active/${file("constructor-node")}`]: [
       rewrite(spec("constructor-node"), '"task-1-2"', '"constructor"'),
       [["reserved-key", "/hierarchy/constructor"]],
@@ -311,7 +318,9 @@ describe("files that parse but are wrong", () => {
       }
     }
     expect(r.stdout).toContain(`specs/${DIRECTORY_ENTRY}: error is a directory, not a JSON file [file-not-found]`);
-    expect(r.stdout).toContain(`specs/active/${file("same")}:2:3: error spec id "same-2026-01-01-001" is also used by specs/completed/${file("same")}`);
+    expect(r.stdout).toContain(
+      `specs/active/${file("same")}:2:3: error spec id "same-2026-01-01-001" is also used by specs/completed/${file("same")}`,
+    );
     expect(lines.at(-1)).toMatch(new RegExp(`^${Object.keys(WRONG).length + 1} spec files checked: \\d+ errors, \\d+ warnings$`));
   });
 
@@ -332,12 +341,22 @@ describe("targets that do not exist or are not specs", () => {
 
   /** `fix: false` when the error has no fix line; `json: false` when --json changes the case. */
   const CASES: { name: string; args: string[]; code: string; says: RegExp; fix?: false; json?: false }[] = [
-    { name: "a missing file", args: ["specs/active/missing-2026-01-01-001.json"], code: "spec-not-found", says: /missing-2026-01-01-001\.json: no such spec file/ },
+    {
+      name: "a missing file",
+      args: ["specs/active/missing-2026-01-01-001.json"],
+      code: "spec-not-found",
+      says: /missing-2026-01-01-001\.json: no such spec file/,
+    },
     { name: "a path outside that does not exist", args: ["../x"], code: "spec-not-found", says: /\/x: no such spec file/ },
     { name: "a path that climbs out through a folder", args: ["specs/../../x"], code: "spec-not-found", says: /\/x: no such spec file/ },
     { name: "an id with '..'", args: ["..x"], code: "invalid-spec-id", says: /invalid spec id "\.\.x"/ },
     { name: "an unknown id", args: ["nosuch-2026-01-01-001"], code: "spec-not-found", says: /spec "nosuch-2026-01-01-001" not found in / },
-    { name: "an unknown id with .json", args: ["nosuch-2026-01-01-001.json"], code: "spec-not-found", says: /spec "nosuch-2026-01-01-001" not found/ },
+    {
+      name: "an unknown id with .json",
+      args: ["nosuch-2026-01-01-001.json"],
+      code: "spec-not-found",
+      says: /spec "nosuch-2026-01-01-001" not found/,
+    },
     { name: "a directory with no JSON files", args: ["empty"], code: "no-spec-files", says: /^empty: no \.json files in this directory$/ },
     { name: "an unknown flag", args: ["--frobnicate"], code: "usage", says: /unknown option '--frobnicate'/ },
     {
@@ -415,13 +434,27 @@ describe("a 20 MB spec", () => {
             total_tasks: 1,
             completed_tasks: done ? 1 : 0,
             metadata: done
-              ? { started_at: "2026-01-01T00:00:00Z", completed_at: "2026-01-02T00:00:00Z", task_category: "implementation", file_path: "src/x.ts" }
+              ? {
+                  started_at: "2026-01-01T00:00:00Z",
+                  completed_at: "2026-01-02T00:00:00Z",
+                  task_category: "implementation",
+                  file_path: "src/x.ts",
+                }
               : { task_category: "implementation", file_path: "src/x.ts" },
             dependencies: { blocks: [], blocked_by: t > 1 && !done ? [`task-${p}-${t - 1}`] : [], depends: [] },
           };
           if (t > 1 && !done) x.hierarchy[`task-${p}-${t - 1}`].dependencies.blocks.push(id);
         }
-        x.hierarchy[pid] = { type: "phase", title: `Phase ${p}`, status: "in_progress", parent: "spec-root", children: kids, total_tasks: tasks, completed_tasks: tasks / 2, metadata: {} };
+        x.hierarchy[pid] = {
+          type: "phase",
+          title: `Phase ${p}`,
+          status: "in_progress",
+          parent: "spec-root",
+          children: kids,
+          total_tasks: tasks,
+          completed_tasks: tasks / 2,
+          metadata: {},
+        };
       }
       x.journal = Array.from({ length: 2000 }, (_, i) => ({
         timestamp: "2026-01-02T00:00:00Z",

@@ -95,8 +95,8 @@ describe("text output", () => {
     expect(r.stdout.split("\n")).toEqual([
       `specs/active/${ID}.json:31:7: error node "phase-1" says 0/4 tasks but its children hold 0/3 [rollup-mismatch]`,
       `specs/active/${ID}.json:59:9: warning node "task-1-2" is pending but keeps blocker fields (blocker_type) [stale-metadata]`,
-      `specs/active/percent-2026-01-01-001.json:2:3: error spec_id "50%-2026-01-01-001" cannot name a file: use letters, digits, '.', '_' and '-' only [spec-id-unsafe]`,
       `specs/active/percent-2026-01-01-001.json:2:3: error spec_id "50%-2026-01-01-001" differs from the file name "percent-2026-01-01-001.json" [spec-id-mismatch]`,
+      `specs/active/percent-2026-01-01-001.json:2:3: error spec_id "50%-2026-01-01-001" cannot name a file: use letters, digits, '.', '_' and '-' only [spec-id-unsafe]`,
       "2 spec files checked: 3 errors, 1 warning",
       "",
     ]);
@@ -189,7 +189,7 @@ describe("--format github", () => {
       `::error file=specs/active/${ID}.json,line=31,col=7,title=rollup-mismatch::node "phase-1" says 0/4 tasks but its children hold 0/3`,
     );
     expect(annotations[1]).toMatch(/^::warning file=specs\/active\/demo-2026-01-01-001\.json,line=59,col=9,title=stale-metadata::/);
-    expect(annotations[2]).toContain('::spec_id "50%25-2026-01-01-001" cannot name a file');
+    expect(annotations[3]).toContain('title=spec-id-unsafe::spec_id "50%25-2026-01-01-001" cannot name a file');
   });
 
   it("appends a markdown summary to $GITHUB_STEP_SUMMARY", async () => {
@@ -202,7 +202,9 @@ describe("--format github", () => {
     expect(md.startsWith("# earlier step\n\n## sdd validate\n")).toBe(true);
     expect(md).toContain("3 error(s), 1 warning(s).");
     expect(md).toContain("| Location | Severity | Code | Message |");
-    expect(md).toContain(`| \`specs/active/${ID}.json:31:7\` | error | \`rollup-mismatch\` | node "phase-1" says 0/4 tasks but its children hold 0/3 |`);
+    expect(md).toContain(
+      `| \`specs/active/${ID}.json:31:7\` | error | \`rollup-mismatch\` | node "phase-1" says 0/4 tasks but its children hold 0/3 |`,
+    );
 
     const clean = await runCli(["validate", "--format", "github"], { cwd: trees.ok(), env: { GITHUB_STEP_SUMMARY: summary } });
     expect(clean.code).toBe(0);

@@ -290,7 +290,7 @@ describe("checkSpec", () => {
 
   it("has a case for every rule code in rules.ts", () => {
     const source = readFileSync(join(REPO_ROOT, "src", "core", "validate", "rules.ts"), "utf8");
-    const codes = new Set([...source.matchAll(/add\(\s*"([a-z-]+)"/g)].map((m) => m[1]));
+    const codes = new Set([...source.matchAll(/add\(\s*"([a-z-]+)"/g)].map((m) => m[1] as string));
     const covered = new Set(RULE_CASES.flatMap((c) => c.expected.map((e) => e[0])));
     expect([...codes].filter((c) => !covered.has(c))).toEqual([]);
   });
@@ -313,7 +313,12 @@ describe("checkSpec", () => {
       ["archived", "archived"],
     ];
     for (const [folder, status] of ok) {
-      expect(checkSpec(edit((s) => (s.metadata.status = status)), { folder })).toEqual([]);
+      expect(
+        checkSpec(
+          edit((s) => (s.metadata.status = status)),
+          { folder },
+        ),
+      ).toEqual([]);
     }
   });
 
@@ -376,7 +381,11 @@ describe("checkSpec", () => {
 
 describe("one defect, one finding", () => {
   const ONE_SCHEMA_FINDING: { name: string; spec: Spec; pointer: string }[] = [
-    { name: "a status outside the enum", spec: edit((s) => (s.hierarchy["task-1-1"].status = "done")), pointer: "/hierarchy/task-1-1/status" },
+    {
+      name: "a status outside the enum",
+      spec: edit((s) => (s.hierarchy["task-1-1"].status = "done")),
+      pointer: "/hierarchy/task-1-1/status",
+    },
     { name: "a status that is a number", spec: edit((s) => (s.hierarchy["task-1-1"].status = 3)), pointer: "/hierarchy/task-1-1/status" },
     {
       name: "a completed count that a bad status makes wrong",
@@ -386,12 +395,32 @@ describe("one defect, one finding", () => {
       }),
       pointer: "/hierarchy/task-1-1/status",
     },
-    { name: "a node type outside the enum", spec: edit((s) => (s.hierarchy["task-1-1"].type = "epic")), pointer: "/hierarchy/task-1-1/type" },
-    { name: "children that is a string", spec: edit((s) => (s.hierarchy["phase-1"].children = "task-1-1")), pointer: "/hierarchy/phase-1/children" },
-    { name: "a child id that is a number", spec: edit((s) => (s.hierarchy["phase-1"].children[0] = 7)), pointer: "/hierarchy/phase-1/children/0" },
+    {
+      name: "a node type outside the enum",
+      spec: edit((s) => (s.hierarchy["task-1-1"].type = "epic")),
+      pointer: "/hierarchy/task-1-1/type",
+    },
+    {
+      name: "children that is a string",
+      spec: edit((s) => (s.hierarchy["phase-1"].children = "task-1-1")),
+      pointer: "/hierarchy/phase-1/children",
+    },
+    {
+      name: "a child id that is a number",
+      spec: edit((s) => (s.hierarchy["phase-1"].children[0] = 7)),
+      pointer: "/hierarchy/phase-1/children/0",
+    },
     { name: "a node that is an array", spec: edit((s) => (s.hierarchy["task-1-1"] = [])), pointer: "/hierarchy/task-1-1" },
-    { name: "total_tasks that is a string", spec: edit((s) => (s.hierarchy["phase-1"].total_tasks = "3")), pointer: "/hierarchy/phase-1/total_tasks" },
-    { name: "a root parent that is a number", spec: edit((s) => (s.hierarchy["spec-root"].parent = 0)), pointer: "/hierarchy/spec-root/parent" },
+    {
+      name: "total_tasks that is a string",
+      spec: edit((s) => (s.hierarchy["phase-1"].total_tasks = "3")),
+      pointer: "/hierarchy/phase-1/total_tasks",
+    },
+    {
+      name: "a root parent that is a number",
+      spec: edit((s) => (s.hierarchy["spec-root"].parent = 0)),
+      pointer: "/hierarchy/spec-root/parent",
+    },
     { name: "a root that is not an object", spec: edit((s) => (s.hierarchy["spec-root"] = "root")), pointer: "/hierarchy/spec-root" },
     { name: "hierarchy that is an array", spec: edit((s) => (s.hierarchy = [])), pointer: "/hierarchy" },
     { name: "an empty hierarchy", spec: edit((s) => (s.hierarchy = {})), pointer: "/hierarchy" },

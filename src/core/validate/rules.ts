@@ -328,7 +328,7 @@ function checkNodeMetadata(h: JsonObject, ids: string[], add: Add): void {
           "stale-metadata",
           "warning",
           `${p}/completed_at`,
-          `node ${JSON.stringify(id)} is ${node.status} but keeps completed_at from an earlier completion`,
+          `node ${JSON.stringify(id)} is ${String(node.status)} but keeps completed_at from an earlier completion`,
         );
       }
       if (node.status !== "blocked") {
@@ -338,7 +338,7 @@ function checkNodeMetadata(h: JsonObject, ids: string[], add: Add): void {
             "stale-metadata",
             "warning",
             `${p}/${stale[0]}`,
-            `node ${JSON.stringify(id)} is ${node.status} but keeps blocker fields (${stale.join(", ")})`,
+            `node ${JSON.stringify(id)} is ${String(node.status)} but keeps blocker fields (${stale.join(", ")})`,
           );
       }
     }

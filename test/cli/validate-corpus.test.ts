@@ -1,0 +1,65 @@
+/**
+ * The real specs of the airis sample corpus: every one loads, and exactly the known real
+ * defects are reported (docs/rules.md, "Roll-up counting rule").
+ */
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CORPUS_SPECS, oneJson, runCli } from "../helpers.js";
+
+type Finding = { code: string; severity: string; file: string; pointer: string; line: number; column: number };
+
+const CHAT = "completed/chat-runtime-state-recovery-2026-08-06-001.json";
+const YOOKASSA = "completed/billing-topup-yookassa-error-hardening-2026-02-11-001.json";
+
+describe.skipIf(!existsSync(CORPUS_SPECS))("sdd validate on the sample corpus", () => {
+  const corpusFiles = (): string[] =>
+    ["pending", "active", "completed", "archived"].flatMap((folder) => {
+      const dir = join(CORPUS_SPECS, folder);
+      if (!existsSync(dir)) return [];
+      return readdirSync(dir)
+        .filter((n) => n.endsWith(".json") && !n.startsWith("."))
+        .map((n) => `${folder}/${n}`);
+    });
+
+  it("loads every spec and reports exactly the known defects (exit 1)", async () => {
+    const r = await runCli(["validate", "--specs-dir", CORPUS_SPECS, "--json"], { cwd: CORPUS_SPECS });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(1);
+    const report = oneJson(r.stdout);
+
+    const expectedFiles = corpusFiles();
+    expect(expectedFiles.length).toBeGreaterThan(0);
+    expect(report.files.map((f: { file: string }) => f.file).sort()).toEqual([...expectedFiles].sort());
+    expect(report.files.filter((f: { status: string }) => f.status === "unreadable")).toEqual([]);
+    expect(report.summary).toMatchObject({ files: expectedFiles.length, errors: 4, warnings: 1, unreadable: 0 });
+
+    const got = (report.findings as Finding[]).map((f) => [f.file, f.code, f.severity, f.pointer]);
+    expect(got).toEqual([
+      [YOOKASSA, "stale-metadata", "warning", "/hierarchy/verify-4-1/metadata/blocked_at"],
+      // Three phases with no children hold no work, so the root's 3/3 is 0/0 too.
+      [CHAT, "rollup-mismatch", "error", "/hierarchy/spec-root/total_tasks"],
+      [CHAT, "rollup-mismatch", "error", "/hierarchy/phase-1/total_tasks"],
+      [CHAT, "rollup-mismatch", "error", "/hierarchy/phase-2/total_tasks"],
+      [CHAT, "rollup-mismatch", "error", "/hierarchy/phase-3/total_tasks"],
+    ]);
+    for (const f of report.findings as Finding[]) {
+      expect(f.line).toBeGreaterThan(1);
+      expect(f.column).toBeGreaterThan(1);
+    }
+
+    const statuses = Object.fromEntries(report.files.map((f: { file: string; status: string }) => [f.file, f.status]));
+    for (const file of expectedFiles) {
+      expect(statuses[file], file).toBe(file === CHAT ? "errors" : file === YOOKASSA ? "warnings" : "valid");
+    }
+  });
+
+  it("checks one corpus spec by id with the same result", async () => {
+    const r = await runCli(["validate", "--specs-dir", CORPUS_SPECS, "chat-runtime-state-recovery-2026-08-06-001", "--json"], {
+      cwd: CORPUS_SPECS,
+    });
+    expect(r.code).toBe(1);
+    const report = oneJson(r.stdout);
+    expect(report.findings.map((f: Finding) => f.code)).toEqual(Array(4).fill("rollup-mismatch"));
+  });
+});
