@@ -1,7 +1,7 @@
 // Build: compile the JSON Schemas to standalone ajv validators (so no schema is compiled at
 // run time), then compile the TypeScript to dist/.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,7 +34,7 @@ const dts =
     .join("");
 
 const outDirs = [join(root, "src", "generated"), join(root, "dist", "generated")];
-rmSync(join(root, "dist"), { recursive: true, force: true });
+
 for (const dir of outDirs) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "validators.js"), code);

@@ -11,7 +11,7 @@
  *   type is journaled); one that stops being completed loses completed_at,
  *   needs_journaling and journaled_at.
  */
-import { childrenOf, computeCounts, isObject, own, ROOT_ID, type JsonObject } from "./spec.js";
+import { childrenFirstOrder, childrenOf, computeCounts, isObject, own, ROOT_ID, type JsonObject } from "./spec.js";
 
 export interface RollupOptions {
   timestamp: string;
@@ -26,15 +26,17 @@ export interface RollupChange {
 
 const STARTED = new Set(["in_progress", "completed"]);
 
-function hasStartedWork(h: JsonObject, id: string, seen = new Set<string>()): boolean {
-  if (seen.has(id)) return false;
-  seen.add(id);
-  for (const kid of childrenOf(own(h, id))) {
+function hasStartedWork(h: JsonObject, id: string): boolean {
+  const seen = new Set<string>([id]);
+  const stack = [...childrenOf(own(h, id))];
+  while (stack.length > 0) {
+    const kid = stack.pop() as string;
+    if (seen.has(kid)) continue;
+    seen.add(kid);
     const n = own(h, kid);
     if (!isObject(n)) continue;
-    if (childrenOf(n).length === 0) {
-      if (STARTED.has(String(n.status))) return true;
-    } else if (n.status === "in_progress" || n.status === "completed" || hasStartedWork(h, kid, seen)) return true;
+    if (STARTED.has(String(n.status))) return true;
+    stack.push(...childrenOf(n));
   }
   return false;
 }
@@ -46,17 +48,7 @@ export function applyRollup(doc: JsonObject, options: RollupOptions): RollupChan
   const counts = computeCounts(h);
   const changes: RollupChange[] = [];
   // Children first, so a parent sees its children's new statuses.
-  const order: string[] = [];
-  const seen = new Set<string>();
-  const visit = (id: string): void => {
-    if (seen.has(id)) return;
-    seen.add(id);
-    for (const kid of childrenOf(own(h, id))) if (Object.hasOwn(h, kid)) visit(kid);
-    order.push(id);
-  };
-  visit(ROOT_ID);
-  for (const id of Object.keys(h)) visit(id);
-
+  const order = childrenFirstOrder(h);
   for (const id of order) {
     const node = own(h, id);
     if (!isObject(node)) continue;

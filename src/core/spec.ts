@@ -93,32 +93,68 @@ export interface Counts {
  */
 export function computeCounts(hierarchy: Record<string, unknown>): Map<string, Counts> {
   const result = new Map<string, Counts>();
-  const visiting = new Set<string>();
-  const visit = (id: string): Counts => {
-    const done = result.get(id);
-    if (done) return done;
-    const node = own(hierarchy, id);
-    if (!isObject(node) || visiting.has(id)) return { total: 0, completed: 0 };
-    visiting.add(id);
-    const kids = [...new Set(childrenOf(node))].filter((c) => Object.hasOwn(hierarchy, c));
-    let counts: Counts;
-    if (kids.length === 0) {
-      const work = typeof node.type === "string" && WORK_TYPES.has(node.type);
-      counts = { total: work ? 1 : 0, completed: work && node.status === "completed" ? 1 : 0 };
-    } else {
-      counts = { total: 0, completed: 0 };
-      for (const k of kids) {
-        const c = visit(k);
-        counts.total += c.total;
-        counts.completed += c.completed;
+  const kidsOf = (id: string): string[] => [...new Set(childrenOf(own(hierarchy, id)))].filter((c) => Object.hasOwn(hierarchy, c));
+  // Iterative post-order: deep chains (thousands of levels) must not overflow the stack.
+  const onStack = new Set<string>();
+  for (const start of Object.keys(hierarchy)) {
+    if (result.has(start)) continue;
+    const stack: { id: string; kids: string[]; next: number }[] = [{ id: start, kids: kidsOf(start), next: 0 }];
+    onStack.add(start);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1] as { id: string; kids: string[]; next: number };
+      if (top.next < top.kids.length) {
+        const kid = top.kids[top.next++] as string;
+        // A child already being visited closes a cycle: it is cut (validation reports it).
+        if (result.has(kid) || onStack.has(kid)) continue;
+        onStack.add(kid);
+        stack.push({ id: kid, kids: kidsOf(kid), next: 0 });
+        continue;
       }
+      stack.pop();
+      onStack.delete(top.id);
+      const node = own(hierarchy, top.id);
+      let counts: Counts;
+      if (!isObject(node)) counts = { total: 0, completed: 0 };
+      else if (top.kids.length === 0) {
+        const work = typeof node.type === "string" && WORK_TYPES.has(node.type);
+        counts = { total: work ? 1 : 0, completed: work && node.status === "completed" ? 1 : 0 };
+      } else {
+        counts = { total: 0, completed: 0 };
+        for (const k of top.kids) {
+          const c = result.get(k);
+          if (c === undefined) continue;
+          counts.total += c.total;
+          counts.completed += c.completed;
+        }
+      }
+      result.set(top.id, counts);
     }
-    visiting.delete(id);
-    result.set(id, counts);
-    return counts;
-  };
-  for (const id of Object.keys(hierarchy)) visit(id);
+  }
   return result;
+}
+
+/** Node ids children first (post-order from spec-root, then any node not reached), without recursion. */
+export function childrenFirstOrder(hierarchy: Record<string, unknown>): string[] {
+  const order: string[] = [];
+  const seen = new Set<string>();
+  for (const start of [ROOT_ID, ...Object.keys(hierarchy)]) {
+    if (seen.has(start) || !Object.hasOwn(hierarchy, start)) continue;
+    seen.add(start);
+    const stack: { id: string; kids: string[]; next: number }[] = [{ id: start, kids: childrenOf(own(hierarchy, start)), next: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1] as { id: string; kids: string[]; next: number };
+      if (top.next < top.kids.length) {
+        const kid = top.kids[top.next++] as string;
+        if (seen.has(kid) || !Object.hasOwn(hierarchy, kid)) continue;
+        seen.add(kid);
+        stack.push({ id: kid, kids: childrenOf(own(hierarchy, kid)), next: 0 });
+        continue;
+      }
+      stack.pop();
+      order.push(top.id);
+    }
+  }
+  return order;
 }
 
 /** The ids of every node reachable from `from` through children (including itself). */

@@ -213,22 +213,17 @@ function checkHierarchy(h: JsonObject, add: Add): void {
   const reachable = new Set<string>();
   let cyclic = false;
   if (isObject(root)) {
-    const state = new Map<string, 1 | 2>();
-    const walk = (id: string, path: string[]): void => {
-      state.set(id, 1);
-      reachable.add(id);
-      for (const kid of new Set(childrenOf(h[id]))) {
-        if (!Object.hasOwn(h, kid)) continue;
-        const s = state.get(kid);
-        if (s === 1) {
-          cyclic = true;
-          const cycle = [...path.slice(path.indexOf(kid)), kid];
-          add("hierarchy-cycle", "error", `${nodePtr(id)}/children`, `children form a cycle: ${cycle.join(" -> ")}`);
-        } else if (s === undefined) walk(kid, [...path, kid]);
-      }
-      state.set(id, 2);
-    };
-    walk(ROOT_ID, [ROOT_ID]);
+    depthFirst(
+      [ROOT_ID],
+      (id) => [...new Set(childrenOf(h[id]))].filter((kid) => Object.hasOwn(h, kid)),
+      new Map(),
+      (id) => reachable.add(id),
+      (path, from, to) => {
+        cyclic = true;
+        const cycle = [...path.slice(path.indexOf(to)), to];
+        add("hierarchy-cycle", "error", `${nodePtr(from)}/children`, `children form a cycle: ${cycle.join(" -> ")}`);
+      },
+    );
     // A node of the wrong shape is reported by the schema pass; the tree checks below would
     // only repeat that defect as orphans and roll-up mismatches.
     for (const id of shapeOk ? ids : []) {
@@ -373,33 +368,62 @@ function checkDependencies(h: JsonObject, ids: string[], add: Add): void {
     }
   }
   // Cycles over blocked_by: each cycle once, reported at its smallest id.
-  const state = new Map<string, 1 | 2>();
   const reported = new Set<string>();
-  const walk = (id: string, path: string[]): void => {
-    state.set(id, 1);
-    for (const dep of new Set(dependencyList(h[id], "blocked_by"))) {
-      if (!Object.hasOwn(h, dep) || dep === id) continue;
-      const s = state.get(dep);
-      if (s === 1) {
-        const cycle = path.slice(path.indexOf(dep));
-        const key = [...cycle].sort().join("\u0000");
-        if (!reported.has(key)) {
-          reported.add(key);
-          const start = [...cycle].sort()[0] as string;
-          const i = cycle.indexOf(start);
-          const ordered = [...cycle.slice(i), ...cycle.slice(0, i), start];
-          add(
-            "dependency-cycle",
-            "error",
-            `${nodePtr(start)}/dependencies/blocked_by`,
-            `blocked_by forms a cycle: ${ordered.join(" -> ")}`,
-          );
+  depthFirst(
+    ids,
+    (id) => [...new Set(dependencyList(h[id], "blocked_by"))].filter((dep) => Object.hasOwn(h, dep) && dep !== id),
+    new Map(),
+    () => undefined,
+    (path, _from, to) => {
+      const cycle = path.slice(path.indexOf(to));
+      const sorted = [...cycle].sort();
+      const key = sorted.join("\u0000");
+      if (reported.has(key)) return;
+      reported.add(key);
+      const first = sorted[0] as string;
+      const i = cycle.indexOf(first);
+      const ordered = [...cycle.slice(i), ...cycle.slice(0, i), first];
+      add("dependency-cycle", "error", `${nodePtr(first)}/dependencies/blocked_by`, `blocked_by forms a cycle: ${ordered.join(" -> ")}`);
+    },
+  );
+}
+
+/**
+ * Iterative depth-first search (deep chains must not overflow the stack): `onBackEdge`
+ * gets the current path when an edge returns to a node still on it, i.e. a cycle.
+ */
+function depthFirst(
+  starts: readonly string[],
+  next: (id: string) => string[],
+  state: Map<string, 1 | 2>,
+  onEnter: (id: string) => void,
+  onBackEdge: (path: readonly string[], from: string, to: string) => void,
+): void {
+  for (const start of starts) {
+    if (state.has(start)) continue;
+    state.set(start, 1);
+    onEnter(start);
+    const path = [start];
+    const stack: { id: string; kids: string[]; i: number }[] = [{ id: start, kids: next(start), i: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1] as { id: string; kids: string[]; i: number };
+      if (top.i < top.kids.length) {
+        const kid = top.kids[top.i++] as string;
+        const s = state.get(kid);
+        if (s === 1) onBackEdge(path, top.id, kid);
+        else if (s === undefined) {
+          state.set(kid, 1);
+          onEnter(kid);
+          path.push(kid);
+          stack.push({ id: kid, kids: next(kid), i: 0 });
         }
-      } else if (s === undefined) walk(dep, [...path, dep]);
+        continue;
+      }
+      stack.pop();
+      path.pop();
+      state.set(top.id, 2);
     }
-    state.set(id, 2);
-  };
-  for (const id of ids) if (!state.has(id)) walk(id, [id]);
+  }
 }
 
 function checkJournal(journal: unknown[], h: JsonObject, add: Add): void {
