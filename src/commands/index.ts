@@ -18,7 +18,9 @@ import * as history from "./history.js";
 import * as init from "./init.js";
 import { registerActivateSpec, registerCompleteSpec, registerMoveSpec } from "./lifecycle.js";
 import * as listSpecs from "./list-specs.js";
+import * as log from "./log/index.js";
 import * as markBlocked from "./mark-blocked.js";
+import * as mergeDriver from "./merge-driver.js";
 import * as nextTask from "./next-task.js";
 import * as progress from "./progress.js";
 import * as schema from "./schema.js";
@@ -56,11 +58,13 @@ export const COMMANDS: Register[] = [
   checkDeps.register,
   statusReport.register,
   create.register,
+  log.register,
   addTask.register,
   history.register,
   undo.register,
   doctor.register,
   init.register,
+  mergeDriver.register,
   completion.register,
   schema.register,
 ];

@@ -157,7 +157,7 @@ export function slugifyTitle(title: string, max = 32): string {
  * of sha256(title + "\n" + first field as "Key: value"). Computed once when an item is
  * created or imported and then stored, so later edits never change it.
  */
-export function deriveWorkItemId(item: Pick<WorkItem, "title" | "fields" | "state">, today: string): string {
+export function deriveWorkItemId(item: Pick<WorkItem, "title" | "fields">, today: string): string {
   if (!isIsoDate(today)) throw new UsageError(`today ${JSON.stringify(today)} is not a YYYY-MM-DD date`);
   const date = fieldValue(item, "Done") ?? fieldValue(item, "Started");
   const day = date !== undefined && isIsoDate(date) ? date : today;
@@ -173,6 +173,47 @@ export function uniqueId(id: string, taken: ReadonlySet<string>): string {
   let n = 2;
   while (taken.has(`${id}-${n}`)) n++;
   return `${id}-${n}`;
+}
+
+export interface NewWorkItem {
+  title: string;
+  tags?: string[];
+  state?: "open" | "done";
+  fields?: WorkItemField[];
+  section?: string;
+}
+
+/**
+ * A new item (for `sdd log add`): fields in the given order, a missing Started (open) or
+ * Done (done) set to `today` at its canonical position, and a fresh id (deriveWorkItemId,
+ * made unique against `existingIds`).
+ */
+export function createWorkItem(init: NewWorkItem, options: { today: string; existingIds?: Iterable<string> }): WorkItem {
+  let item: WorkItem = {
+    schema_version: 1,
+    id: "draft",
+    state: init.state ?? "open",
+    tags: [...(init.tags ?? [])],
+    title: init.title.trim(),
+    fields: (init.fields ?? []).map((f) => ({ ...f })),
+  };
+  if (init.section !== undefined) item.section = init.section;
+  const dateKey = item.state === "done" ? "Done" : "Started";
+  if (fieldValue(item, dateKey) === undefined) item = setField(item, dateKey, options.today);
+  const id = uniqueId(deriveWorkItemId(item, options.today), new Set(options.existingIds ?? []));
+  return { ...item, id };
+}
+
+const KEY_ORDER = ["$schema", "schema_version", "id", "state", "tags", "title", "section", "format", "notes", "fields"] as const;
+
+/** The item as JSON file text: keys in schema order, 2-space indent, final newline (stable bytes for a diff). */
+export function workItemJson(item: WorkItem): string {
+  const ordered: Record<string, unknown> = {};
+  for (const key of KEY_ORDER) if (item[key] !== undefined) ordered[key] = item[key];
+  ordered.fields = item.fields.map((f) =>
+    f.children === undefined ? { key: f.key, value: f.value } : { key: f.key, value: f.value, children: f.children },
+  );
+  return `${JSON.stringify(ordered, null, 2)}\n`;
 }
 
 export interface EntryToItemOptions {

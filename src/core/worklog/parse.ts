@@ -88,7 +88,7 @@ export const ENTRY_HEAD = /^- \[([ xX])\] \*\*((?:\[[^[\]]+\])+)\*\*[ \t]*(.*)$/
 /** A current-format field line: two-space indent, dash, a key starting with a letter, a colon. */
 const FIELD_LINE = /^ {2}- (\p{L}[^`:*\n]{0,79}?(?<!\s)):(?: (.*))?$/u;
 /** An older-format field line with a bold key. */
-const BOLD_FIELD_LINE = /^ {2}- \*\*([^*\n]{1,80}?)\*\*:(?: (.*))?$/;
+const BOLD_FIELD_LINE = /^ {2}- \*\*([^\s*:`](?:[^*:`\n]{0,78}[^\s*:`])?)\*\*:(?: (.*))?$/;
 const NESTED_LINE = /^(?: {4}|\t)/;
 const HEADING = /^(#{1,6})(?:[ \t]+(.*?))?[ \t]*$/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
@@ -139,7 +139,7 @@ export function parseFieldLine(line: string): { key: string; value: string } | u
 
 function parseBoldFieldLine(line: string): { key: string; value: string } | undefined {
   const m = BOLD_FIELD_LINE.exec(line);
-  return m === null ? undefined : { key: (m[1] ?? "").trim(), value: m[2] ?? "" };
+  return m === null ? undefined : { key: m[1] ?? "", value: m[2] ?? "" };
 }
 
 /** Index just past the entry's body: indented lines, and blank lines followed by an indented line. */

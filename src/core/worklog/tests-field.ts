@@ -118,14 +118,15 @@ function parenthesised(suffix: string): string | undefined {
 /**
  * Parse one item. It is a command when, after an optional lower-case location of up to
  * three words and before an optional parenthesised result, it is exactly one inline code
- * span; anything else is prose and keeps only `text`.
+ * span (a final period is ignored); anything else is prose and keeps only `text`.
  */
 export function parseTestsItem(raw: string): TestsItem {
   const text = raw.trim();
   const code = firstCodeSpan(text);
   if (code === undefined) return { text };
   const prefix = text.slice(0, code.start).trim();
-  const suffix = text.slice(code.end).trim();
+  // A sentence-ending period after the command or result is not part of either.
+  const suffix = text.slice(code.end).trim().replace(/\.$/, "").trimEnd();
   if (prefix !== "" && !LOCATION.test(prefix)) return { text };
   const result = suffix === "" ? undefined : parenthesised(suffix);
   if (suffix !== "" && result === undefined) return { text };

@@ -1,0 +1,44 @@
+import type { Command } from "commander";
+import { withGlobalOptions, type CliContext, type GlobalOptions } from "../_shared.js";
+import { worklog } from "./_places.js";
+
+interface DoneFlags extends GlobalOptions {
+  date?: string;
+  force?: boolean;
+}
+
+export function register(log: Command, ctx: CliContext): void {
+  withGlobalOptions(
+    log
+      .command("done")
+      .description("check a work item off (Done: today); refused while its linked SDD spec is incomplete, unless --force")
+      .argument("<item>", "work-item id")
+      .option("--date <YYYY-MM-DD>", "the Done date (default today)")
+      .option("--force", "mark done even if the linked spec is not complete"),
+  ).action(async (id: string, flags: DoneFlags) => {
+    ctx.setGlobals(flags, ["text", "json"]);
+    const { loc, places, store } = await worklog(ctx, flags);
+    const [{ markDone, fieldValue }, { FindingsError }] = await Promise.all([
+      import("../../core/worklog/index.js"),
+      import("../../core/errors.js"),
+    ]);
+    const { item } = store.loadItem(places, id, ctx.cwd);
+    const link = fieldValue(item, "SDD Spec");
+    if (link !== undefined && flags.force !== true) {
+      const spec = store.specResolver(loc, places, ctx.cwd)(link);
+      if (spec !== undefined && !spec.complete) {
+        throw new FindingsError("spec-incomplete", `${item.id} links ${link}, which is not complete; finish it first`, {
+          fix: `sdd check-complete ${link.replace(/`/g, "")}   # or --force`,
+        });
+      }
+    }
+    const next = markDone(item, flags.date ?? store.today(ctx.env));
+    await store.saveItem(places, next);
+    ctx.report({
+      command: "log done",
+      exitCode: 0,
+      payload: { id: item.id, item: next },
+      text: () => [`${item.id}: done (${fieldValue(next, "Done") ?? ""})`],
+    });
+  });
+}

@@ -1,0 +1,207 @@
+/**
+ * Where the work items and the rendered log live, and reading and writing them with the
+ * same lock-and-atomic-write rules as specs (docs/worklog.md).
+ *
+ * Defaults (without `workItemsDir` / `logFile` in sdd.config.json): `work-items/` and
+ * `worklog.md` beside the specs directory (for `meta/sdd/specs/`: `meta/sdd/work-items/`
+ * and `meta/sdd/worklog.md`).
+ */
+import { existsSync, readdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { writeFileAtomic } from "./atomic.js";
+import { timestamp } from "./clock.js";
+import { resolveSpec, type SpecsLocation } from "./discovery.js";
+import { ConflictError, NotFoundError, SddError } from "./errors.js";
+import type { Finding } from "./findings.js";
+import { DEFAULT_LOCK_TIMEOUT_MS, withSpecLock } from "./lock.js";
+import { displayPath } from "./paths.js";
+import { progressOf } from "./queries.js";
+import { readJsonFile, type LoadedFile } from "./spec-file.js";
+import { isObject } from "./spec.js";
+import { resolveWorkItemPath } from "./validate/run.js";
+import {
+  DEFAULT_SECTIONS,
+  linkTarget,
+  fieldValue,
+  lintWorkItems,
+  renderLog,
+  workItemJson,
+  type LinkedSpecState,
+  type LogSection,
+  type ResolvedSpec,
+  type WorkItem,
+} from "./worklog/index.js";
+
+export interface WorklogPlaces {
+  dir: string;
+  logFile: string;
+  sections: LogSection[];
+  /** The directory links in items are relative to (the project root). */
+  root: string;
+}
+
+export function worklogPlaces(loc: SpecsLocation): WorklogPlaces {
+  const { config, root } = loc.config;
+  const base = dirname(loc.specsDir);
+  const dir = config.workItemsDir !== undefined ? resolve(root, config.workItemsDir) : join(base, "work-items");
+  const logFile = config.logFile !== undefined ? resolve(root, config.logFile) : join(base, "worklog.md");
+  const sections: LogSection[] = config.logSections?.map((s) =>
+    s.state === "blocked"
+      ? { title: s.title, state: "open", blocked: true }
+      : s.state === "open"
+        ? { title: s.title, state: "open", blocked: false }
+        : { title: s.title, state: "done" },
+  ) ?? [...DEFAULT_SECTIONS];
+  return { dir, logFile, sections, root };
+}
+
+export interface StoredItem {
+  file: string;
+  shown: string;
+  loaded: LoadedFile;
+}
+
+/** Every work-item file (unparseable ones are thrown as exit-4 errors by the caller's choice). */
+export function readItems(places: WorklogPlaces, cwd: string): { items: StoredItem[]; unreadable: { file: string; error: SddError }[] } {
+  const items: StoredItem[] = [];
+  const unreadable: { file: string; error: SddError }[] = [];
+  let names: string[] = [];
+  try {
+    names = readdirSync(places.dir)
+      .filter((n) => n.endsWith(".json") && !n.startsWith("."))
+      .sort();
+  } catch {
+    return { items, unreadable };
+  }
+  for (const n of names) {
+    const file = join(places.dir, n);
+    const shown = displayPath(file, cwd);
+    try {
+      items.push({ file, shown, loaded: readJsonFile(file, shown) });
+    } catch (err) {
+      if (!(err instanceof SddError)) throw err;
+      unreadable.push({ file: shown, error: err });
+    }
+  }
+  return { items, unreadable };
+}
+
+/** Links in items are repository-relative paths; resolved from the project root, then from the log's ancestors. */
+export function linkExists(places: WorklogPlaces, path: string): boolean {
+  if (existsSync(resolve(places.root, path))) return true;
+  return resolveWorkItemPath(join(places.dir, "x"), path) !== undefined;
+}
+
+function specOf(loc: SpecsLocation, places: WorklogPlaces, link: string, cwd: string): { folder: string; doc: unknown } | undefined {
+  const target = linkTarget(link) ?? link.trim();
+  const base = target.replace(/^.*[\\/]/, "").replace(/\.json$/, "");
+  try {
+    const ref = resolveSpec(base, loc.specsDir, cwd);
+    return { folder: ref.folder ?? "", doc: readJsonFile(ref.file).value };
+  } catch {
+    const abs = resolve(places.root, target);
+    if (!existsSync(abs)) return undefined;
+    try {
+      return { folder: "", doc: readJsonFile(abs).value };
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+export function specResolver(loc: SpecsLocation, places: WorklogPlaces, cwd: string): (idOrPath: string) => ResolvedSpec | undefined {
+  const cache = new Map<string, ResolvedSpec | undefined>();
+  return (idOrPath) => {
+    if (!cache.has(idOrPath)) {
+      const s = specOf(loc, places, idOrPath, cwd);
+      cache.set(idOrPath, s === undefined ? undefined : { folder: s.folder, complete: progressOf(s.doc).complete });
+    }
+    return cache.get(idOrPath);
+  };
+}
+
+/** What a linked spec knows, for rendering (CONTRACT 2.4: derived, not typed twice). */
+export function specStateFn(loc: SpecsLocation, places: WorklogPlaces, cwd: string): (item: WorkItem) => LinkedSpecState | undefined {
+  return (item) => {
+    const link = fieldValue(item, "SDD Spec");
+    if (link === undefined) return undefined;
+    const s = specOf(loc, places, link, cwd);
+    if (s === undefined) return undefined;
+    const p = progressOf(s.doc);
+    const md = isObject(s.doc) && isObject(s.doc.metadata) ? s.doc.metadata : {};
+    const state: LinkedSpecState = {
+      status: s.folder || (typeof md.status === "string" ? md.status : "unknown"),
+      progress: { completed: p.completed_tasks, total: p.total_tasks },
+    };
+    const started =
+      typeof md.activated_date === "string"
+        ? md.activated_date
+        : isObject(s.doc) && typeof s.doc.generated === "string"
+          ? s.doc.generated
+          : undefined;
+    if (started !== undefined) state.started = started;
+    if (typeof md.completed_date === "string") state.done = md.completed_date;
+    return state;
+  };
+}
+
+export function renderItems(loc: SpecsLocation, places: WorklogPlaces, items: WorkItem[], cwd: string): string {
+  return renderLog(items, { sections: places.sections, title: "Work items", specState: specStateFn(loc, places, cwd) });
+}
+
+/** Lint every JSON work item, with positions from each file. */
+export function lintStoredItems(loc: SpecsLocation, places: WorklogPlaces, stored: StoredItem[], cwd: string): Finding[] {
+  const raw = lintWorkItems(
+    stored.map((s) => ({ value: s.loaded.value, file: s.shown })),
+    { exists: (p) => linkExists(places, p), resolveSpec: specResolver(loc, places, cwd) },
+  );
+  const byFile = new Map(stored.map((s) => [s.shown, s]));
+  return raw.map((f) => {
+    const s = byFile.get(f.file);
+    if (s === undefined || f.line !== undefined) return f;
+    const pos = s.loaded.source.locate(f.pointer);
+    return { ...f, line: pos.line, column: pos.column };
+  });
+}
+
+export function itemFile(places: WorklogPlaces, id: string): string {
+  return join(places.dir, `${id}.json`);
+}
+
+/** Write a work item atomically under its own lock; `create` refuses to replace an existing file. */
+export async function saveItem(
+  places: WorklogPlaces,
+  item: WorkItem,
+  options: { create?: boolean; lockTimeoutMs?: number } = {},
+): Promise<string> {
+  const file = itemFile(places, item.id);
+  await withSpecLock(places.dir, `item-${item.id}`, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, () => {
+    if (options.create === true && existsSync(file))
+      throw new ConflictError("item-exists", `work item ${item.id} already exists: ${file}`, { file });
+    writeFileAtomic(file, workItemJson(item));
+  });
+  return file;
+}
+
+export function loadItem(places: WorklogPlaces, id: string, cwd: string): { file: string; item: WorkItem } {
+  const file = id.endsWith(".json") ? resolve(cwd, id) : itemFile(places, id);
+  if (!existsSync(file))
+    throw new NotFoundError("item-not-found", `work item ${JSON.stringify(id)} not found in ${displayPath(places.dir, cwd)}`, {
+      fix: "sdd log list",
+    });
+  return { file, item: readJsonFile(file, displayPath(file, cwd)).value as WorkItem };
+}
+
+export function today(env: NodeJS.ProcessEnv): string {
+  return timestamp(env).slice(0, 10);
+}
+
+export function allIds(places: WorklogPlaces): string[] {
+  try {
+    return readdirSync(places.dir)
+      .filter((n) => n.endsWith(".json"))
+      .map((n) => n.slice(0, -5));
+  } catch {
+    return [];
+  }
+}
