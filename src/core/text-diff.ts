@@ -17,8 +17,10 @@ export function lineDiff(before: string, after: string, name: string, context = 
   let i = 0;
   let j = 0;
   while (i < n || j < m) {
-    if (i < n && j < m && a[i] === b[j]) (ops.push({ t: " ", s: a[i++] as string }), j++);
-    else if (j < m && (i >= n || ((lcs[i] as Uint32Array)[j + 1] as number) >= ((lcs[i + 1] as Uint32Array)[j] as number)))
+    if (i < n && j < m && a[i] === b[j]) {
+      ops.push({ t: " ", s: a[i++] as string });
+      j++;
+    } else if (j < m && (i >= n || ((lcs[i] as Uint32Array)[j + 1] as number) >= ((lcs[i + 1] as Uint32Array)[j] as number)))
       ops.push({ t: "+", s: b[j++] as string });
     else ops.push({ t: "-", s: a[i++] as string });
   }

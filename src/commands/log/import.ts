@@ -22,14 +22,11 @@ export function register(log: Command, ctx: CliContext): void {
   ).action(async (files: string[], flags: ImportFlags) => {
     ctx.setGlobals(flags, ["text", "json"]);
     const { places, store } = await worklog(ctx, flags);
-    const [{ readFileSync, existsSync, mkdirSync }, { resolve }, { importLog, workItemJson }, { displayPath }, { NotFoundError }] =
-      await Promise.all([
-        import("node:fs"),
-        import("node:path"),
-        import("../../core/worklog/index.js"),
-        import("../../core/paths.js"),
-        import("../../core/errors.js"),
-      ]);
+    const [{ importLog, workItemJson }, { displayPath }, { NotFoundError }] = await Promise.all([
+      import("../../core/worklog/index.js"),
+      import("../../core/paths.js"),
+      import("../../core/errors.js"),
+    ]);
     const ids = new Set(store.allIds(places));
     const report: {
       file: string;
