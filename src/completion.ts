@@ -58,7 +58,9 @@ compdef _sdd sdd
   }
   const out = ["# fish completion for sdd", "complete -c sdd -f"];
   for (const c of cmds) {
-    out.push(`complete -c sdd -n '__fish_use_subcommand' -a '${c.name()}' -d '${c.description().replace(/'/g, "\\'").slice(0, 80)}'`);
+    // Cut before escaping, so the cut never splits an escape and leaves the quote open.
+    const description = c.description().slice(0, 80).replace(/\\/g, "\\\\").replace(/'/g, "\\'");
+    out.push(`complete -c sdd -n '__fish_use_subcommand' -a '${c.name()}' -d '${description}'`);
     for (const s of visible(c)) out.push(`complete -c sdd -n '__fish_seen_subcommand_from ${c.name()}' -a '${s.name()}'`);
     for (const f of longFlags(c.options)) out.push(`complete -c sdd -n '__fish_seen_subcommand_from ${c.name()}' -l '${f.slice(2)}'`);
   }

@@ -2,7 +2,7 @@
  * `sdd create`: a new, valid spec in pending/ (or another folder), never overwriting one.
  * Ids are `<slug>-<YYYY-MM-DD>-<nnn>`, nnn the next number free in every folder.
  */
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "./atomic.js";
 import { assertSafeSpecId, listSpecFiles } from "./discovery.js";
@@ -100,6 +100,8 @@ export async function createSpec(o: CreateOptions): Promise<{ spec_id: string; f
     const errors = [...schemaFindings("spec", spec), ...checkSpec(spec, { fileStem: id, folder })].filter((f) => f.severity === "error");
     if (errors.length > 0) throw new InternalError(`the new spec would be invalid: ${errors.map((e) => e.message).join("; ")}`);
     const file = join(o.specsDir, folder, `${id}.json`);
+    // A tree may hold only some lifecycle folders (the corpus has no archived/).
+    mkdirSync(join(o.specsDir, folder), { recursive: true });
     writeFileAtomic(file, serializeJson(spec, DEFAULT_STYLE));
     return { spec_id: id, file, spec };
   });

@@ -7,8 +7,10 @@ import { chmodSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { writeFileAtomic } from "./atomic.js";
 import { CONFIG_FILE, loadConfig } from "./config.js";
+import type { SpecsLocation } from "./discovery.js";
 import { UsageError } from "./errors.js";
 import { SPEC_FOLDERS } from "./spec.js";
+import { readItems, renderItems, worklogPlaces } from "./worklog-store.js";
 
 /** Runs git with the given arguments in the repository; returns stdout, throws on failure. */
 export type GitRunner = (args: string[]) => string;
@@ -72,7 +74,7 @@ export function runInit(o: InitOptions): InitResult {
   // An existing config is kept, so the folders it names are the ones to scaffold.
   const existing = existsSync(join(o.root, CONFIG_FILE)) ? loadConfig(o.root).config : {};
   const inRoot = (p: string): string => relative(o.root, resolve(o.root, p)) || ".";
-  const specsRel = o.specsDir ?? (typeof existing.specsDir === "string" ? inRoot(existing.specsDir) : defaultSpecsDir(o.root));
+  const specsRel = o.specsDir !== undefined ? inRoot(o.specsDir) : typeof existing.specsDir === "string" ? inRoot(existing.specsDir) : defaultSpecsDir(o.root);
   const specsAbs = join(o.root, specsRel);
   const base = dirname(specsRel);
   const workItems = typeof existing.workItemsDir === "string" ? inRoot(existing.workItemsDir) : join(base, "work-items");
@@ -108,6 +110,14 @@ export function runInit(o: InitOptions): InitResult {
   write(join(workItems, ".gitkeep"), "");
   write(join(".github", "workflows", "sdd.yml"), WORKFLOW);
   write(join(".githooks", "pre-commit"), PRE_COMMIT, 0o755);
+  // The log the config names, rendered while there are no items yet, so a fresh project passes
+  // the `sdd ci` that the hook and workflow run; with items, `sdd log render` is the user's call.
+  const loc: SpecsLocation = { specsDir: specsAbs, source: "config", config: loadConfig(o.root) };
+  const places = worklogPlaces(loc);
+  const stored = readItems(places, o.root);
+  if (stored.items.length === 0 && stored.unreadable.length === 0) {
+    write(relative(o.root, places.logFile), renderItems(loc, places, [], o.root));
+  }
   const result: InitResult = { created, kept, specsDir: relative(o.root, specsAbs) || "." };
   if (o.mergeDriver !== undefined) {
     result.mergeDriver = registerMergeDriver({
