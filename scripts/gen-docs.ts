@@ -4,5 +4,12 @@ import { buildProgram } from "../src/cli.js";
 import { CliContext } from "../src/commands/_shared.js";
 import { renderCommandsMarkdown } from "../src/docs-gen.js";
 
-const ctx = new CliContext({ cwd: process.cwd(), env: {}, stdout: () => undefined, stderr: () => undefined, stdoutIsTTY: false, stdinIsTTY: false });
+const ctx = new CliContext({
+  cwd: process.cwd(),
+  env: {},
+  stdout: () => undefined,
+  stderr: () => undefined,
+  stdoutIsTTY: false,
+  stdinIsTTY: false,
+});
 writeFileSync(new URL("../docs/commands.md", import.meta.url), renderCommandsMarkdown(buildProgram(ctx)));

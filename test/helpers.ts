@@ -50,7 +50,15 @@ export interface NodeInit {
  * roll-ups right. `edit` may change it before it is returned.
  */
 export function makeSpec(id = "demo-2026-01-01-001", edit?: (spec: Record<string, any>) => void): Record<string, any> {
-  const node = (over: NodeInit): NodeInit => ({ title: "Untitled", status: "pending", children: [], total_tasks: 1, completed_tasks: 0, metadata: {}, ...over });
+  const node = (over: NodeInit): NodeInit => ({
+    title: "Untitled",
+    status: "pending",
+    children: [],
+    total_tasks: 1,
+    completed_tasks: 0,
+    metadata: {},
+    ...over,
+  });
   const spec: Record<string, any> = {
     spec_id: id,
     title: "Demo",
@@ -59,10 +67,21 @@ export function makeSpec(id = "demo-2026-01-01-001", edit?: (spec: Record<string
     metadata: { title: "Demo", status: "active" },
     hierarchy: {
       "spec-root": node({ type: "spec", title: "Demo", parent: null, children: ["phase-1"], total_tasks: 3 }),
-      "phase-1": node({ type: "phase", title: "Build", parent: "spec-root", children: ["task-1-1", "task-1-2", "verify-1-1"], total_tasks: 3 }),
+      "phase-1": node({
+        type: "phase",
+        title: "Build",
+        parent: "spec-root",
+        children: ["task-1-1", "task-1-2", "verify-1-1"],
+        total_tasks: 3,
+      }),
       "task-1-1": node({ type: "task", title: "First", parent: "phase-1", dependencies: { blocks: [], blocked_by: [], depends: [] } }),
       "task-1-2": node({ type: "task", title: "Second", parent: "phase-1" }),
-      "verify-1-1": node({ type: "verify", title: "Check", parent: "phase-1", metadata: { verification_type: "auto", command: "true", expected: "ok" } }),
+      "verify-1-1": node({
+        type: "verify",
+        title: "Check",
+        parent: "phase-1",
+        metadata: { verification_type: "auto", command: "true", expected: "ok" },
+      }),
     },
     journal: [],
   };
@@ -87,7 +106,10 @@ export interface RunResult {
 }
 
 /** Run the built CLI as a user would, with colour off and CI set (never a prompt). */
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string | undefined>; input?: string } = {}): Promise<RunResult> {
+export function runCli(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string | undefined>; input?: string } = {},
+): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? REPO_ROOT,

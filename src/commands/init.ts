@@ -25,7 +25,11 @@ export function register(program: Command, ctx: CliContext): void {
     const root = flags.path !== undefined ? resolve(ctx.cwd, flags.path) : (findRepoRoot(ctx.cwd) ?? ctx.cwd);
     const command = flags.driverCommand ?? DEFAULT_DRIVER_COMMAND;
     const wantDriver = flags.mergeDriver === true || flags.driverCommand !== undefined;
-    const r = runInit({ root, specsDir: flags.specsDir === undefined ? undefined : resolve(ctx.cwd, flags.specsDir), mergeDriver: wantDriver ? { command } : undefined });
+    const r = runInit({
+      root,
+      specsDir: flags.specsDir === undefined ? undefined : resolve(ctx.cwd, flags.specsDir),
+      mergeDriver: wantDriver ? { command } : undefined,
+    });
     const driver = r.mergeDriver;
     const driverLines =
       driver === undefined

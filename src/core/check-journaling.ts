@@ -3,6 +3,7 @@
  * adopt the gate on old specs and still fail on new unjournaled work.
  *
  * Baseline file: `{"schema_version": 1, "accepted": [{"spec_id": …, "node_id": …}]}`.
+ * `--update-baseline` rewrites the entries of the specs it checked and keeps the others.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -96,7 +97,22 @@ export function runCheckJournaling(o: CheckJournalingOptions): CheckJournalingRe
   }
   let baselineWritten = false;
   if (o.updateBaseline === true && baselineFile !== undefined) {
-    const acceptedList = unjournaled.map((u) => ({ spec_id: u.spec_id, node_id: u.node_id }));
+    // Only the specs checked now are re-baselined: the accepted debt of specs not named (or
+    // unreadable) is kept; a run over every spec drops entries of specs that are gone.
+    const checked = new Set(specs.map((s) => s.ref.id));
+    const unreadableIds = new Set(unreadable.map((u) => u.ref.id));
+    const keep = (specId: string): boolean => !checked.has(specId) && (o.specs.length > 0 || unreadableIds.has(specId));
+    let previous = new Set<string>();
+    try {
+      if (existsSync(baselineFile)) previous = readBaseline(baselineFile);
+    } catch (err) {
+      // An invalid baseline is what --update-baseline replaces.
+      if (!(err instanceof DataError)) throw err;
+    }
+    const kept = [...previous]
+      .map((key) => key.split("\u0000"))
+      .flatMap(([spec_id, node_id]) => (spec_id !== undefined && node_id !== undefined && keep(spec_id) ? [{ spec_id, node_id }] : []));
+    const acceptedList = [...kept, ...unjournaled.map((u) => ({ spec_id: u.spec_id, node_id: u.node_id }))];
     writeFileAtomic(baselineFile, JSON.stringify({ schema_version: 1, accepted: acceptedList }, null, 2) + "\n");
     baselineWritten = true;
     for (const u of unjournaled) u.baselined = true;

@@ -77,7 +77,9 @@ function restore(
     lost.push("any change made to the file by a tool other than sdd after its last recorded write");
     const text = decodeUtf8(bytes, b.file).text;
     const style = detectStyle(text, false);
-    const out = serializeJson(doc, style, replayed.length === 0 ? new JsonSource(text, b.file).sourceIndex.rawLexemes : undefined);
+    // Raw lexemes (3.0, \u escapes) are used only where the value is unchanged, so they are
+    // safe after a replay too, and keep the restored file byte-identical to what sdd wrote.
+    const out = serializeJson(doc, style, new JsonSource(text, b.file).sourceIndex.rawLexemes);
     // Keep the corrupt bytes: nothing is ever thrown away.
     copyFileSync(file, join(backupDir(specsDir, id), `corrupt-${Date.now()}.json`));
     writeFileAtomic(file, out);

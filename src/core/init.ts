@@ -74,7 +74,12 @@ export function runInit(o: InitOptions): InitResult {
   // An existing config is kept, so the folders it names are the ones to scaffold.
   const existing = existsSync(join(o.root, CONFIG_FILE)) ? loadConfig(o.root).config : {};
   const inRoot = (p: string): string => relative(o.root, resolve(o.root, p)) || ".";
-  const specsRel = o.specsDir !== undefined ? inRoot(o.specsDir) : typeof existing.specsDir === "string" ? inRoot(existing.specsDir) : defaultSpecsDir(o.root);
+  const specsRel =
+    o.specsDir !== undefined
+      ? inRoot(o.specsDir)
+      : typeof existing.specsDir === "string"
+        ? inRoot(existing.specsDir)
+        : defaultSpecsDir(o.root);
   const specsAbs = join(o.root, specsRel);
   const base = dirname(specsRel);
   const workItems = typeof existing.workItemsDir === "string" ? inRoot(existing.workItemsDir) : join(base, "work-items");

@@ -26,7 +26,9 @@ export function planUndo(ctx: PlanContext, specsDir: string, to?: number): Plan<
   const last = history[history.length - 1];
   if (last === undefined)
     throw new NotFoundError("nothing-to-undo", `spec ${JSON.stringify(id)} has no recorded changes to undo`, { fix: `sdd history ${id}` });
-  const target = to ?? last.seq - 1;
+  // A doctor restore is recorded with an empty patch: by default undo the change before it.
+  const lastChange = [...history].reverse().find((e) => e.patch.length > 0 || e.moved_to !== undefined) ?? last;
+  const target = to ?? lastChange.seq - 1;
   if (!Number.isInteger(target) || target < 0 || target >= last.seq)
     throw new UsageError(`--to must be a recorded change number below ${last.seq} (see sdd history ${id})`);
   const undone = history.filter((e) => e.seq > target);
