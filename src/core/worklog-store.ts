@@ -92,17 +92,33 @@ export function linkExists(places: WorklogPlaces, path: string): boolean {
   return resolveWorkItemPath(join(places.dir, "x"), path) !== undefined;
 }
 
-function specOf(loc: SpecsLocation, places: WorklogPlaces, link: string, cwd: string): { folder: string; doc: unknown } | undefined {
+/**
+ * The spec an `SDD Spec` link names: a spec id or a path, optionally with `#node` to link
+ * one phase or task of a larger spec (its state is then that node's).
+ */
+function specOf(
+  loc: SpecsLocation,
+  places: WorklogPlaces,
+  link: string,
+  cwd: string,
+): { folder: string; doc: unknown; node: string } | undefined {
   const target = linkTarget(link) ?? link.trim();
-  const base = target.replace(/^.*[\\/]/, "").replace(/\.json$/, "");
+  const hash = target.indexOf("#");
+  const path = hash >= 0 ? target.slice(0, hash) : target;
+  const node = hash >= 0 ? target.slice(hash + 1) : "spec-root";
+  const withNode = (found: { folder: string; doc: unknown }): { folder: string; doc: unknown; node: string } | undefined => {
+    const h = isObject(found.doc) && isObject(found.doc.hierarchy) ? found.doc.hierarchy : {};
+    return Object.hasOwn(h, node) ? { ...found, node } : undefined;
+  };
+  const base = path.replace(/^.*[\\/]/, "").replace(/\.json$/, "");
   try {
     const ref = resolveSpec(base, loc.specsDir, cwd);
-    return { folder: ref.folder ?? "", doc: readJsonFile(ref.file).value };
+    return withNode({ folder: ref.folder ?? "", doc: readJsonFile(ref.file).value });
   } catch {
-    const abs = resolve(places.root, target);
+    const abs = resolve(places.root, path);
     if (!existsSync(abs)) return undefined;
     try {
-      return { folder: "", doc: readJsonFile(abs).value };
+      return withNode({ folder: "", doc: readJsonFile(abs).value });
     } catch {
       return undefined;
     }
@@ -114,7 +130,7 @@ export function specResolver(loc: SpecsLocation, places: WorklogPlaces, cwd: str
   return (idOrPath) => {
     if (!cache.has(idOrPath)) {
       const s = specOf(loc, places, idOrPath, cwd);
-      cache.set(idOrPath, s === undefined ? undefined : { folder: s.folder, complete: progressOf(s.doc).complete });
+      cache.set(idOrPath, s === undefined ? undefined : { folder: s.folder, complete: progressOf(s.doc, s.node).complete });
     }
     return cache.get(idOrPath);
   };
@@ -127,7 +143,19 @@ export function specStateFn(loc: SpecsLocation, places: WorklogPlaces, cwd: stri
     if (link === undefined) return undefined;
     const s = specOf(loc, places, link, cwd);
     if (s === undefined) return undefined;
-    const p = progressOf(s.doc);
+    const p = progressOf(s.doc, s.node);
+    if (s.node !== "spec-root") {
+      // A linked phase or task: its own status and dates.
+      const n = (s.doc as { hierarchy: Record<string, unknown> }).hierarchy[s.node];
+      const nmd = isObject(n) && isObject(n.metadata) ? n.metadata : {};
+      const nodeState: LinkedSpecState = {
+        status: isObject(n) && typeof n.status === "string" ? n.status : "unknown",
+        progress: { completed: p.completed_tasks, total: p.total_tasks },
+      };
+      if (typeof nmd.started_at === "string") nodeState.started = nmd.started_at;
+      if (typeof nmd.completed_at === "string") nodeState.done = nmd.completed_at;
+      return nodeState;
+    }
     const md = isObject(s.doc) && isObject(s.doc.metadata) ? s.doc.metadata : {};
     const state: LinkedSpecState = {
       status: s.folder || (typeof md.status === "string" ? md.status : "unknown"),
