@@ -47,7 +47,7 @@ export function register(log: Command, ctx: CliContext): void {
     const [
       { required },
       { createWorkItem, lintWorkItem },
-      { UsageError, FindingsError },
+      { UsageError, FindingsError, ConflictError },
       { displayPath },
       { mkdirSync },
       { parseLockTimeout },
@@ -83,10 +83,8 @@ export function register(log: Command, ctx: CliContext): void {
       fields.push({ key: m[1].trim(), value: m[2] ?? "" });
     }
     const tags = flags.tag.map((t) => t.replace(/^\[|\]$/g, "").toUpperCase());
-    const item = createWorkItem(
-      { title, tags, state: flags.done === true ? "done" : "open", fields },
-      { today: store.today(ctx.env), existingIds: store.allIds(places) },
-    );
+    const init = { title, tags, state: flags.done === true ? ("done" as const) : ("open" as const), fields };
+    let item = createWorkItem(init, { today: store.today(ctx.env), existingIds: store.allIds(places) });
     const problems = lintWorkItem(item, {});
     const schema = problems.filter((f) => f.code === "log-schema");
     if (schema.length > 0)
@@ -95,7 +93,20 @@ export function register(log: Command, ctx: CliContext): void {
         `the work item would be invalid: ${schema.map((f) => `${f.pointer}: ${f.message}`).join("; ")}`,
       );
     mkdirSync(places.dir, { recursive: true });
-    const file = await store.saveItem(places, item, { create: true, lockTimeoutMs: parseLockTimeout(flags.lockTimeout) });
+    // Another `sdd log add` may take the same id between reading the folder and writing
+    // (same title, same day): take the next free id and try again.
+    const tried = new Set<string>();
+    let file: string;
+    for (;;) {
+      try {
+        file = await store.saveItem(places, item, { create: true, lockTimeoutMs: parseLockTimeout(flags.lockTimeout) });
+        break;
+      } catch (err) {
+        if (!(err instanceof ConflictError && err.code === "item-exists") || tried.size >= 1000) throw err;
+        tried.add(item.id);
+        item = createWorkItem(init, { today: store.today(ctx.env), existingIds: [...store.allIds(places), ...tried] });
+      }
+    }
     ctx.report({
       command: "log add",
       exitCode: 0,

@@ -27,7 +27,8 @@ export function register(log: Command, ctx: CliContext): void {
       import("../../core/paths.js"),
       import("../../core/errors.js"),
     ]);
-    const ids = new Set(store.allIds(places));
+    // Ids given to items in this run (so the same entry in two files gives two items).
+    const claimed = new Set<string>();
     const report: {
       file: string;
       imported: string[];
@@ -42,7 +43,7 @@ export function register(log: Command, ctx: CliContext): void {
       const r = importLog(readFileSync(abs, "utf8"), {
         today: store.today(ctx.env),
         file: shown,
-        existingIds: ids,
+        existingIds: claimed,
         keepSections: flags.keepSections === true,
       });
       const entry = {
@@ -52,13 +53,27 @@ export function register(log: Command, ctx: CliContext): void {
         skipped: r.skipped.map((s) => ({ line: s.line, endLine: s.endLine, role: s.role })),
         inexact: r.findings.length,
       };
-      for (const { item } of r.items) {
-        const target = store.itemFile(places, item.id);
-        if (existsSync(target) && readFileSync(target, "utf8") === workItemJson(item)) {
+      for (const imported of r.items) {
+        // The entry was imported before when a stored item under its id (or a `-N` variant
+        // taken by another item) has exactly its content; otherwise the first free id.
+        let item = imported.item;
+        let already = false;
+        for (let n = 2; ; n++) {
+          const target = store.itemFile(places, item.id);
+          if (!claimed.has(item.id)) {
+            if (!existsSync(target)) break;
+            if (readFileSync(target, "utf8") === workItemJson(item)) {
+              already = true;
+              break;
+            }
+          }
+          item = { ...item, id: `${imported.item.id}-${n}` };
+        }
+        if (already) {
           entry.existing.push(item.id);
           continue;
         }
-        ids.add(item.id);
+        claimed.add(item.id);
         if (flags.dryRun !== true) {
           mkdirSync(places.dir, { recursive: true });
           await store.saveItem(places, item, { create: true });
