@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { writeFileAtomic } from "./atomic.js";
 import type { SpecsLocation } from "./discovery.js";
 import { DataError, ExitCode, type ExitCodeValue } from "./errors.js";
-import type { Finding } from "./findings.js";
+import { unreadableFinding, type Finding } from "./findings.js";
 import { findUnjournaled, unjournaledFindings, type UnjournaledNode } from "./journaling.js";
 import { displayPath } from "./paths.js";
 import { journaledTypes, openSpecs } from "./spec-set.js";
@@ -90,10 +90,7 @@ export function runCheckJournaling(o: CheckJournalingOptions): CheckJournalingRe
     });
   }
   for (const u of unreadable) {
-    const f: Finding = { code: u.error.code, severity: "error", message: u.error.message, file: u.shown, pointer: "" };
-    if (u.error.line !== undefined) f.line = u.error.line;
-    if (u.error.column !== undefined) f.column = u.error.column;
-    findings.push(f);
+    findings.push(unreadableFinding(u.error, u.shown));
   }
   let baselineWritten = false;
   if (o.updateBaseline === true && baselineFile !== undefined) {

@@ -38,3 +38,19 @@ export function dedupeFindings<T extends RawFinding>(findings: T[]): T[] {
     return true;
   });
 }
+
+/** A finding for a file that could not be read: the error's message without its own location prefix. */
+export function unreadableFinding(
+  err: { code: string; message: string; line?: number | undefined; column?: number | undefined },
+  file: string,
+): Finding {
+  const f: Finding = { code: err.code, severity: "error", message: stripLocation(err.message, file), file, pointer: "" };
+  if (err.line !== undefined) f.line = err.line;
+  if (err.column !== undefined) f.column = err.column;
+  return f;
+}
+
+/** Messages of read errors start with `file:line:col: `; findings carry the location apart. */
+export function stripLocation(message: string, file: string): string {
+  return message.startsWith(file) ? message.slice(file.length).replace(/^(?::\d+:\d+)?:\s*/, "") : message;
+}

@@ -1,7 +1,7 @@
 /** The work-item log's part of `sdd ci`: lint every work item and check the rendered log is current. */
 import { existsSync, readFileSync } from "node:fs";
 import type { CiOptions, CiStep } from "./ci.js";
-import type { Finding } from "./findings.js";
+import { unreadableFinding, type Finding } from "./findings.js";
 import { displayPath } from "./paths.js";
 import { lintStoredItems, readItems, renderItems, worklogPlaces } from "./worklog-store.js";
 import type { WorkItem } from "./worklog/index.js";
@@ -21,14 +21,7 @@ export function logCiStep(o: CiOptions): { step: CiStep; findings: Finding[] } {
     };
   }
   const { items, unreadable } = readItems(places, o.cwd);
-  const findings: Finding[] = unreadable.map((u) => ({
-    code: u.error.code,
-    severity: "error",
-    message: u.error.message,
-    file: u.file,
-    pointer: "",
-    ...(u.error.line === undefined ? {} : { line: u.error.line, column: u.error.column ?? 1 }),
-  }));
+  const findings: Finding[] = unreadable.map((u) => unreadableFinding(u.error, u.file));
   findings.push(...lintStoredItems(o.loc, places, items, o.cwd));
   const rendered = renderItems(
     o.loc,

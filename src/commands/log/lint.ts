@@ -15,7 +15,7 @@ export function register(log: Command, ctx: CliContext): void {
   ).action(async (files: string[], flags: GlobalOptions) => {
     ctx.setGlobals(flags, ["text", "json", "github"]);
     const { loc, places, store } = await worklog(ctx, flags);
-    const [{ lintLog }, { displayPath }, { compareFindings }] = await Promise.all([
+    const [{ lintLog }, { displayPath }, { compareFindings, unreadableFinding }] = await Promise.all([
       import("../../core/worklog/index.js"),
       import("../../core/paths.js"),
       import("../../core/findings.js"),
@@ -43,15 +43,7 @@ export function register(log: Command, ctx: CliContext): void {
     } else {
       const { items, unreadable: bad } = store.readItems(places, ctx.cwd);
       unreadable = bad.length;
-      for (const b of bad)
-        findings.push({
-          code: b.error.code,
-          severity: "error",
-          message: b.error.message,
-          file: b.file,
-          pointer: "",
-          ...(b.error.line === undefined ? {} : { line: b.error.line, column: b.error.column ?? 1 }),
-        });
+      for (const b of bad) findings.push(unreadableFinding(b.error, b.file));
       findings.push(...store.lintStoredItems(loc, places, items, ctx.cwd));
     }
     findings.sort(compareFindings);
