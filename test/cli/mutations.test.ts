@@ -104,11 +104,7 @@ function expectJsonError(r: RunResult, code: number, command: string, names: str
   return doc;
 }
 
-async function runBoth(
-  dir: string,
-  argv: string[],
-  check: (text: RunResult, json: RunResult) => void,
-): Promise<void> {
+async function runBoth(dir: string, argv: string[], check: (text: RunResult, json: RunResult) => void): Promise<void> {
   const before = snapshot(dir);
   const text = await runCli(argv, { cwd: dir });
   const json = await runCli([...argv, "--json"], { cwd: dir });
@@ -133,13 +129,16 @@ describe("each writing command fails cleanly and changes nothing", () => {
     });
   });
 
-  it.each(WITH_INVALID.map((c) => [c.name, c] as const))("%s: an invalid status or choice is exit 2 naming the value", async (name, cmd) => {
-    const { dir } = tree();
-    await runBoth(dir, cmd.invalid!.argv(ID, cmd.task ?? "task-1-1"), (text, json) => {
-      expectTextError(text, 2, [cmd.invalid!.names]);
-      expectJsonError(json, 2, name, [cmd.invalid!.names]);
-    });
-  });
+  it.each(WITH_INVALID.map((c) => [c.name, c] as const))(
+    "%s: an invalid status or choice is exit 2 naming the value",
+    async (name, cmd) => {
+      const { dir } = tree();
+      await runBoth(dir, cmd.invalid!.argv(ID, cmd.task ?? "task-1-1"), (text, json) => {
+        expectTextError(text, 2, [cmd.invalid!.names]);
+        expectJsonError(json, 2, name, [cmd.invalid!.names]);
+      });
+    },
+  );
 
   it("update-status: an invalid --from status is exit 2", async () => {
     const { dir } = tree();
@@ -254,7 +253,11 @@ describe("history", () => {
       [3, "add-journal"],
     ]);
     expect(doc.entries[0].patch).toContainEqual({ op: "replace", path: "/hierarchy/task-1-1/status", value: "in_progress" });
-    expect(doc.entries[0].patch).toContainEqual({ op: "add", path: "/hierarchy/task-1-1/metadata/started_at", value: "2026-02-01T00:00:00.000Z" });
+    expect(doc.entries[0].patch).toContainEqual({
+      op: "add",
+      path: "/hierarchy/task-1-1/metadata/started_at",
+      value: "2026-02-01T00:00:00.000Z",
+    });
     expect(doc.entries[1].patch).toContainEqual(expect.objectContaining({ op: "add", path: "/journal/0" }));
     for (const e of doc.entries) expect(e.timestamp).toBe("2026-02-01T00:00:00.000Z");
 
@@ -285,7 +288,11 @@ describe("fix and validate --fix", () => {
     const { dir } = brokenTree();
     const r = await runCli(["validate", "--json"], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(oneJson(r.stdout).findings.map((f: any) => f.code).sort()).toEqual(["dependency-asymmetric", "rollup-mismatch", "rollup-mismatch"]);
+    expect(
+      oneJson(r.stdout)
+        .findings.map((f: any) => f.code)
+        .sort(),
+    ).toEqual(["dependency-asymmetric", "rollup-mismatch", "rollup-mismatch"]);
   });
 
   it("fix --dry-run prints the JSON Patch and writes nothing", async () => {

@@ -6,13 +6,20 @@ import { decodeUtf8, detectStyle, JsonSource, parseJson } from "../../src/core/j
 import { serializeJson } from "../../src/core/json-write.js";
 import { CORPUS_SPECS } from "../helpers.js";
 
-/** Load bytes the way readJsonFile does, and save the value again (optionally edited). */
+/**
+ * Load bytes the way readJsonFile does, and save the value again (optionally edited). The
+ * raw lexemes come from the full source index and from the lexeme-only scan the
+ * transaction uses; both must give the same bytes.
+ */
 function resave(bytes: Uint8Array, edit?: (value: any) => void): Buffer {
   const { text, bom } = decodeUtf8(bytes, "spec.json");
   const value = parseJson(text, "spec.json");
   edit?.(value);
-  const source = new JsonSource(text, "spec.json");
-  return Buffer.from(serializeJson(value, detectStyle(text, bom), source.sourceIndex.rawLexemes), "utf8");
+  const style = detectStyle(text, bom);
+  const viaIndex = serializeJson(value, style, new JsonSource(text, "spec.json").sourceIndex.rawLexemes);
+  const viaLexemes = serializeJson(value, style, new JsonSource(text, "spec.json").rawLexemes);
+  expect(viaLexemes).toBe(viaIndex);
+  return Buffer.from(viaIndex, "utf8");
 }
 
 const roundTrips = (text: string): void => {
@@ -34,7 +41,7 @@ describe("load and save without change gives identical bytes", () => {
     ["CRLF newlines", JSON.stringify(nested, null, 2).replace(/\n/g, "\r\n") + "\r\n"],
     ["CRLF newlines, no final newline", JSON.stringify(nested, null, 2).replace(/\n/g, "\r\n")],
     ["no final newline (the Python tool's output)", JSON.stringify(nested, null, 2)],
-    ["a top-level array", "[\n  1,\n  {\n    \"a\": [\n      2\n    ]\n  }\n]\n"],
+    ["a top-level array", '[\n  1,\n  {\n    "a": [\n      2\n    ]\n  }\n]\n'],
   ])("%s", (_name, text) => {
     roundTrips(text);
   });
@@ -44,7 +51,10 @@ describe("load and save without change gives identical bytes", () => {
     ["raw UTF-8 non-ASCII", '{\n  "title": "café — 😀",\n  "plain": "ascii"\n}\n'],
     ["escaped and raw in one file", '{\n  "a": "café",\n  "b": "caf\\u00e9",\n  "c": "CAF\\u00C9"\n}\n'],
     ["escaped non-ASCII in keys", '{\n  "caf\\u00e9": 1,\n  "x": "y"\n}\n'],
-    ["numbers in their own spelling", '{\n  "a": 1.0,\n  "b": 1e5,\n  "c": -0.0,\n  "d": 2.50,\n  "e": 1E+2,\n  "f": 0,\n  "g": -3,\n  "h": 0.1\n}\n'],
+    [
+      "numbers in their own spelling",
+      '{\n  "a": 1.0,\n  "b": 1e5,\n  "c": -0.0,\n  "d": 2.50,\n  "e": 1E+2,\n  "f": 0,\n  "g": -3,\n  "h": 0.1\n}\n',
+    ],
     ["strings with \\/ and needless escapes", '{\n  "url": "https:\\/\\/example.com\\/a",\n  "q": "\\u0041\\t\\"x\\"\\\\"\n}\n'],
     ["a byte order mark", '\ufeff{\n  "a": 1,\n  "b": "é"\n}\n'],
     ["a BOM, CRLF and escapes together", '\ufeff{\r\n    "a": 1.50,\r\n    "b": "\\u00e9"\r\n}'],

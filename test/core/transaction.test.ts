@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import jsonpatch, { type Operation } from "fast-json-patch";
+import jsonpatch from "fast-json-patch";
 import { describe, expect, it } from "vitest";
 import { ConflictError, ExitCode, FindingsError, SddError, UsageError } from "../../src/core/errors.js";
 import { BACKUP_KEEP, historyFile, lastSeq, listBackups, readHistory } from "../../src/core/history.js";
@@ -195,7 +195,14 @@ describe("transitions and their metadata", () => {
     await f.status("task-1-1", "pending", { now: T2, from: "blocked", resolution: "DB provisioned" });
     expect(f.read().hierarchy["task-1-1"].metadata).toEqual({
       resolved_blockers: [
-        { blocked_at: T1, blocker_type: "resource", description: "no staging DB", ticket: "OPS-7", resolved_at: T2, resolution: "DB provisioned" },
+        {
+          blocked_at: T1,
+          blocker_type: "resource",
+          description: "no staging DB",
+          ticket: "OPS-7",
+          resolved_at: T2,
+          resolution: "DB provisioned",
+        },
       ],
     });
     expect(errorFindings(f.read())).toEqual([]);
@@ -212,7 +219,8 @@ describe("transitions and their metadata", () => {
       { blocked_at: T1, blocker_type: "technical", description: "flaky", resolved_at: T2, resolution: "status set to in_progress" },
       { blocked_at: T2, blocker_type: "decision", description: "which API", resolved_at: T3, resolution: "status set to completed" },
     ]);
-    for (const k of ["blocked_at", "blocker_type", "blocker_description", "blocker_ticket", "blocked_by_external"]) expect(md).not.toHaveProperty(k);
+    for (const k of ["blocked_at", "blocker_type", "blocker_description", "blocker_ticket", "blocked_by_external"])
+      expect(md).not.toHaveProperty(k);
   });
 
   it("a note sets status_note; a later status change without a note removes it", async () => {
@@ -523,7 +531,7 @@ describe("backups, history and leftovers", () => {
     // Each entry's patch turns the previous state into the next one.
     history.forEach((e, i) => {
       const prev = JSON.parse(states[i]!) as unknown;
-      expect(jsonpatch.applyPatch(prev, e.patch as Operation[], true, false).newDocument).toEqual(JSON.parse(states[i + 1]!));
+      expect(jsonpatch.applyPatch(prev, e.patch, true, false).newDocument).toEqual(JSON.parse(states[i + 1]!));
     });
 
     const backups = listBackups(f.specsDir, ID);
