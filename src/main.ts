@@ -11,7 +11,7 @@ process.on("SIGINT", () => {
 });
 process.on("SIGTERM", () => {
   removePendingTempFiles();
-  process.exit(143);
+  process.exit(130);
 });
 // A reader that went away (`sdd ... | head`) is not an error of ours.
 process.stdout.on("error", (err: NodeJS.ErrnoException) => {

@@ -17,6 +17,17 @@ export interface TransitionOptions {
   note?: string | undefined;
   blocker?: { type: string; description: string; ticket?: string | undefined } | undefined;
   resolution?: string | undefined;
+  /** complete-task: record actual_hours from started_at when none is recorded. */
+  actualHours?: boolean;
+}
+
+/** Hours between two timestamps, rounded to 0.001; undefined unless positive. */
+export function hoursBetween(start: unknown, end: string): number | undefined {
+  if (typeof start !== "string") return undefined;
+  const ms = Date.parse(end) - Date.parse(start);
+  if (!Number.isFinite(ms) || ms <= 0) return undefined;
+  const h = Math.round((ms / 3_600_000) * 1000) / 1000;
+  return h > 0 ? h : undefined;
 }
 
 /** Apply a transition to a node's copy: its status and the metadata that goes with it. */
@@ -47,6 +58,10 @@ export function transition(node: { status: unknown; metadata: JsonObject }, to: 
       break;
     case "completed":
       md.completed_at = o.timestamp;
+      if (o.actualHours === true && md.actual_hours === undefined) {
+        const h = hoursBetween(md.started_at, o.timestamp);
+        if (h !== undefined) md.actual_hours = h;
+      }
       if (o.journaled) md.needs_journaling = true;
       delete md.journaled_at;
       break;
@@ -56,6 +71,8 @@ export function transition(node: { status: unknown; metadata: JsonObject }, to: 
     case "blocked":
       md.blocked_at = o.timestamp;
       if (o.blocker !== undefined) {
+        // A new blocker replaces the old one whole: no ticket of the previous blocker survives.
+        delete md.blocker_ticket;
         md.blocker_type = o.blocker.type;
         md.blocker_description = o.blocker.description;
         if (o.blocker.ticket !== undefined) md.blocker_ticket = o.blocker.ticket;
@@ -75,6 +92,7 @@ export interface StatusChangeInput {
   journaledTypes: ReadonlySet<string>;
   blocker?: TransitionOptions["blocker"];
   resolution?: string | undefined;
+  actualHours?: boolean;
 }
 
 export interface StatusChangeResult {
@@ -110,6 +128,7 @@ export function planStatusChange(ctx: PlanContext, input: StatusChangeInput): Pl
       note: input.note,
       blocker: input.blocker,
       resolution: input.resolution,
+      actualHours: input.actualHours === true,
     }),
   );
   return { ops, result };
@@ -158,7 +177,7 @@ export function planCompleteTask(
   ctx: PlanContext,
   input: StatusChangeInput & { journal: Omit<JournalInput, "taskId"> },
 ): Plan<StatusChangeResult & { journal_entries: number }> {
-  const change = planStatusChange(ctx, { ...input, status: "completed" });
+  const change = planStatusChange(ctx, { ...input, status: "completed", actualHours: true });
   if (change.ops.length === 0 && change.result.old_status === "completed") {
     return { ops: [], result: { ...change.result, journal_entries: 0 } };
   }
