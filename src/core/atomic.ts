@@ -4,7 +4,8 @@
  * the new file, plus at worst a temp file that `sdd doctor` removes.
  */
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
-import { randomBytes } from "node:crypto";
+import type * as Crypto from "node:crypto";
+import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
 
 export const TEMP_SUFFIX = ".sdd-tmp";
@@ -12,7 +13,13 @@ export const TEMP_SUFFIX = ".sdd-tmp";
 /** Temp files this process may leave behind if interrupted; removed by the signal handler. */
 export const pendingTempFiles = new Set<string>();
 
+// node:crypto takes a few milliseconds to load and this module is loaded at every start
+// (for the signal handler): load it on the first write only.
+const require = createRequire(import.meta.url);
+let randomBytes: typeof Crypto.randomBytes | undefined;
+
 export function tempPathFor(target: string): string {
+  randomBytes ??= (require("node:crypto") as typeof Crypto).randomBytes;
   return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}${TEMP_SUFFIX}`);
 }
 

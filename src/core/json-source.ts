@@ -5,6 +5,11 @@
  *
  * Values come from the native JSON.parse (fast); the scanner below runs only when a
  * position, a duplicate check or a raw lexeme is asked for, or to explain a syntax error.
+ * It records only what was asked for: a full index of positions costs several times a
+ * scan that only looks for duplicate keys or only keeps raw lexemes (what a write needs).
+ * A file without duplicate keys and without findings (most of what `validate` reads)
+ * needs no scan at all: duplicateKeys compares key counts, and the position of a
+ * top-level key is read from the top of the file.
  */
 import { DataError } from "./errors.js";
 
@@ -42,25 +47,77 @@ export interface SourceIndex {
   rawLexemes: Map<string, string>;
 }
 
+/** What a scan records (everything it does not record costs nothing). */
+interface ScanWants {
+  /** valueOffsets and keyOffsets of every value and member. */
+  offsets: boolean;
+  duplicates: boolean;
+  rawLexemes: boolean;
+}
+
+const WANT_ALL: ScanWants = { offsets: true, duplicates: true, rawLexemes: true };
+const WANT_NOTHING: ScanWants = { offsets: false, duplicates: false, rawLexemes: false };
+const WANT_DUPLICATES: ScanWants = { offsets: false, duplicates: true, rawLexemes: false };
+const WANT_LEXEMES: ScanWants = { offsets: false, duplicates: false, rawLexemes: true };
+
 export class JsonSource {
   readonly text: string;
   readonly file: string;
+  /** The value JSON.parse returned for this text, unmodified, when the caller has it. */
+  private readonly parsed: unknown;
   private index: SourceIndex | undefined;
+  private duplicates: DuplicateKey[] | undefined;
+  private lexemes: Map<string, string> | undefined;
   private lineStarts: number[] | undefined;
+  /** How far `lineStarts` has been filled (they are found only as far as a position asks). */
+  private linesScanned = 0;
 
-  constructor(text: string, file: string) {
+  /**
+   * `parsed`: the value JSON.parse returned for `text`, not modified since; it lets
+   * duplicateKeys answer without the scanner when the text has none (the common case).
+   */
+  constructor(text: string, file: string, parsed?: unknown) {
     this.text = text;
     this.file = file;
+    this.parsed = parsed;
   }
 
   get sourceIndex(): SourceIndex {
-    this.index ??= scan(this.text, this.file, true);
+    this.index ??= scan(this.text, this.file, WANT_ALL);
     return this.index;
   }
 
+  /** The duplicate keys (as in sourceIndex), found without building the index when it is not built yet. */
+  get duplicateKeys(): DuplicateKey[] {
+    if (this.index !== undefined) return this.index.duplicates;
+    if (this.duplicates === undefined) {
+      const none = this.parsed !== undefined && keysAllDistinct(this.text, this.parsed);
+      this.duplicates = none ? [] : scan(this.text, this.file, WANT_DUPLICATES).duplicates;
+    }
+    return this.duplicates;
+  }
+
+  /** The raw lexemes (as in sourceIndex), from a lighter scan when the index is not built yet. */
+  get rawLexemes(): ReadonlyMap<string, string> {
+    if (this.index !== undefined) return this.index.rawLexemes;
+    this.lexemes ??= scan(this.text, this.file, WANT_LEXEMES).rawLexemes;
+    return this.lexemes;
+  }
+
   position(offset: number): Position {
-    this.lineStarts ??= computeLineStarts(this.text);
-    return offsetToPosition(this.lineStarts, offset);
+    const starts = (this.lineStarts ??= [0]);
+    // Every line start up to `offset` is known once the scan has passed it: the key of
+    // "/spec_id" near the top of a large file costs a few lines, not the whole file.
+    while (this.linesScanned <= offset && this.linesScanned < this.text.length) {
+      const nl = this.text.indexOf("\n", this.linesScanned);
+      if (nl === -1) {
+        this.linesScanned = this.text.length;
+        break;
+      }
+      starts.push(nl + 1);
+      this.linesScanned = nl + 1;
+    }
+    return offsetToPosition(starts, offset);
   }
 
   /**
@@ -68,6 +125,12 @@ export class JsonSource {
    * the value; for a pointer that does not exist, the nearest existing ancestor.
    */
   locate(pointer: string): Position {
+    // A top-level member of a text known to have no duplicate keys: its only key is found
+    // by reading the top-level object up to it, without indexing the whole file.
+    if (this.index === undefined && this.duplicates?.length === 0 && pointer.lastIndexOf("/") === 0) {
+      const offset = new Scanner(this.text, this.file, WANT_NOTHING).topLevelKey(unescapePointerToken(pointer.slice(1)));
+      if (offset !== undefined) return this.position(offset);
+    }
     const { keyOffsets, valueOffsets } = this.sourceIndex;
     let p = pointer;
     for (;;) {
@@ -81,9 +144,7 @@ export class JsonSource {
 
 export function computeLineStarts(text: string): number[] {
   const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  }
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
   return starts;
 }
 
@@ -99,7 +160,11 @@ function offsetToPosition(lineStarts: number[], offset: number): Position {
 }
 
 export function escapePointerToken(token: string): string {
-  return token.replace(/~/g, "~0").replace(/\//g, "~1");
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c === 126 || c === 47) return token.replace(/~/g, "~0").replace(/\//g, "~1");
+  }
+  return token;
 }
 
 export function unescapePointerToken(token: string): string {
@@ -182,7 +247,7 @@ export function parseJson(text: string, file: string): unknown {
     return JSON.parse(text);
   } catch {
     // Re-scan to name the exact place; JSON.parse's own message differs between engines.
-    scan(text, file, false);
+    scan(text, file, WANT_NOTHING);
     throw new DataError("json-syntax", `${file}: invalid JSON`, { file });
   }
 }
@@ -196,13 +261,7 @@ export function detectStyle(text: string, bom: boolean): JsonStyle {
   else if (/^[{[]\r?\n/.test(text)) indent = "";
   // A file with no non-ASCII characters gives no evidence; escaping is the safer default
   // because it is what the Python tool writes.
-  let asciiOnly = true;
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) > 0x7f) {
-      asciiOnly = false;
-      break;
-    }
-  }
+  const asciiOnly = !/[\u0080-\uffff]/.test(text);
   const compactSpaces = indent === null && /^[{[]\s*"(?:[^"\\]|\\.)*"\s*: /.test(text);
   return { indent, eol, finalNewline, asciiOnly, bom, compactSpaces };
 }
@@ -213,6 +272,12 @@ export function detectStyle(text: string, bom: boolean): JsonStyle {
  */
 export const MAX_JSON_DEPTH = 1000;
 
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+/** Characters a string may hold as they are; the regex engine skips them far faster than a loop. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what a JSON string may not hold raw
+const PLAIN_CHARS = /[^"\\\u0000-\u001f]*/y;
+const WHITESPACE = /[ \t\n\r]*/y;
+
 class Scanner {
   pos = 0;
   depth = 0;
@@ -222,7 +287,7 @@ class Scanner {
   constructor(
     readonly text: string,
     readonly file: string,
-    readonly record: boolean,
+    readonly want: ScanWants,
   ) {}
 
   fail(message: string, offset = this.pos, code = "json-syntax"): never {
@@ -239,11 +304,14 @@ class Scanner {
 
   ws(): void {
     const t = this.text;
-    for (;;) {
-      const c = t.charCodeAt(this.pos);
-      if (c === 32 || c === 10 || c === 13 || c === 9) this.pos++;
-      else return;
-    }
+    let c = t.charCodeAt(this.pos);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return;
+    c = t.charCodeAt(++this.pos);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return;
+    // A longer run (indentation): the regex engine skips it faster than a loop.
+    WHITESPACE.lastIndex = this.pos;
+    WHITESPACE.test(t);
+    this.pos = WHITESPACE.lastIndex;
   }
 
   describe(offset: number): string {
@@ -255,7 +323,7 @@ class Scanner {
   value(pointer: string): void {
     this.ws();
     const start = this.pos;
-    if (this.record) this.index.valueOffsets.set(pointer, start);
+    if (this.want.offsets) this.index.valueOffsets.set(pointer, start);
     const c = this.text.charCodeAt(start);
     if ((c === 123 || c === 91) && ++this.depth > MAX_JSON_DEPTH) {
       this.fail(`nested more than ${MAX_JSON_DEPTH} levels deep; sdd does not read such files`, start, "json-too-deep");
@@ -268,10 +336,10 @@ class Scanner {
       this.depth--;
     } else if (c === 34) {
       const raw = this.string();
-      if (this.record && needsRawString(raw)) this.index.rawLexemes.set(pointer, raw);
+      if (this.want.rawLexemes && needsRawString(raw)) this.index.rawLexemes.set(pointer, raw);
     } else if (c === 45 || (c >= 48 && c <= 57)) {
       const raw = this.number();
-      if (this.record && String(Number(raw)) !== raw) this.index.rawLexemes.set(pointer, raw);
+      if (this.want.rawLexemes && String(Number(raw)) !== raw) this.index.rawLexemes.set(pointer, raw);
     } else if (this.text.startsWith("true", start)) this.pos += 4;
     else if (this.text.startsWith("false", start)) this.pos += 5;
     else if (this.text.startsWith("null", start)) this.pos += 4;
@@ -286,7 +354,10 @@ class Scanner {
       this.pos++;
       return;
     }
-    const seen = this.record ? new Set<string>() : undefined;
+    // Keys seen so far, for duplicates: a list while the object is small (cheaper than
+    // hashing every key), a set once it is large (a hierarchy of thousands of nodes).
+    const seen: string[] | undefined = this.want.duplicates ? [] : undefined;
+    let seenSet: Set<string> | undefined;
     for (;;) {
       this.ws();
       const keyStart = this.pos;
@@ -295,13 +366,16 @@ class Scanner {
         this.fail(`unexpected ${this.describe(keyStart)}; expected a property name in double quotes`);
       }
       const rawKey = this.string();
-      const key = JSON.parse(rawKey) as string;
+      // Without escapes the key is the text between the quotes (string() refused control characters).
+      const key = rawKey.includes("\\") ? (JSON.parse(rawKey) as string) : rawKey.slice(1, -1);
       const child = pointer + "/" + escapePointerToken(key);
       if (seen !== undefined) {
-        if (seen.has(key)) this.index.duplicates.push({ pointer: child, key, offset: keyStart });
-        else seen.add(key);
-        this.index.keyOffsets.set(child, keyStart);
+        if (seenSet !== undefined ? seenSet.has(key) : seen.includes(key))
+          this.index.duplicates.push({ pointer: child, key, offset: keyStart });
+        else if (seenSet !== undefined) seenSet.add(key);
+        else if (seen.push(key) > 16) seenSet = new Set(seen);
       }
+      if (this.want.offsets) this.index.keyOffsets.set(child, keyStart);
       this.ws();
       if (this.text.charCodeAt(this.pos) !== 58) this.fail(`unexpected ${this.describe(this.pos)}; expected ':' after property name`);
       this.pos++;
@@ -345,13 +419,47 @@ class Scanner {
     }
   }
 
+  /**
+   * The offset of the key of top-level member `key`, reading the text only up to it; for
+   * a text that JSON.parse accepted and that has no duplicate keys. Undefined when the
+   * top-level value is not an object or has no such member.
+   */
+  topLevelKey(key: string): number | undefined {
+    const t = this.text;
+    this.ws();
+    if (t.charCodeAt(this.pos) !== 123) return undefined;
+    this.pos++;
+    for (;;) {
+      this.ws();
+      const keyStart = this.pos;
+      if (t.charCodeAt(keyStart) !== 34) return undefined;
+      const rawKey = this.string();
+      if ((rawKey.includes("\\") ? (JSON.parse(rawKey) as string) : rawKey.slice(1, -1)) === key) return keyStart;
+      this.ws();
+      this.pos++; // ':'
+      this.value("");
+      this.ws();
+      if (t.charCodeAt(this.pos) !== 44) return undefined;
+      this.pos++;
+    }
+  }
+
   /** Returns the raw string lexeme including quotes. */
   string(): string {
     const t = this.text;
     const start = this.pos;
     let i = start + 1;
     for (;;) {
-      const c = t.charCodeAt(i);
+      // Plain characters: a short run (most keys and values) in a loop, a longer one by regex.
+      let c = t.charCodeAt(i);
+      const shortEnd = i + 24;
+      while (c >= 0x20 && c !== 34 && c !== 92 && i < shortEnd) c = t.charCodeAt(++i);
+      if (i === shortEnd) {
+        PLAIN_CHARS.lastIndex = i;
+        PLAIN_CHARS.test(t);
+        i = PLAIN_CHARS.lastIndex;
+        c = t.charCodeAt(i);
+      }
       if (c === 34) break;
       if (Number.isNaN(c)) this.fail("unterminated string; the file looks truncated", start);
       if (c < 0x20) this.fail("control character inside a string (escape it as \\n, \\t or \\u00XX)", i);
@@ -375,9 +483,8 @@ class Scanner {
   }
 
   number(): string {
-    const m = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-    m.lastIndex = this.pos;
-    const r = m.exec(this.text);
+    NUMBER.lastIndex = this.pos;
+    const r = NUMBER.exec(this.text);
     if (r === null) this.fail("invalid number");
     this.pos += r[0].length;
     const next = this.text.charCodeAt(this.pos);
@@ -396,8 +503,52 @@ function needsRawString(raw: string): boolean {
   return false;
 }
 
-function scan(text: string, file: string, record: boolean): SourceIndex {
-  const s = new Scanner(text, file, record);
+/** A string token, with the ':' after it when it is a member's key. */
+const STRING_TOKEN = /"[^"\\]*(?:\\[\s\S][^"\\]*)*"(?:[ \t\n\r]*:)?/g;
+
+/**
+ * Whether a text that JSON.parse accepted (as `parsed`) has no duplicate keys, decided
+ * without the scanner (a few times faster). JSON.parse keeps one member per distinct key,
+ * so the text repeats a key exactly when it holds more keys than the parsed value does.
+ * The keys of the text are counted by matching its strings in order: outside a string a
+ * quote only ever opens one, so the matches are exactly the string tokens, and a string
+ * followed by ':' is a key. False (ask the scanner) when a value is nested deeper than the
+ * scanner accepts, so that it still reports json-too-deep.
+ */
+function keysAllDistinct(text: string, parsed: unknown): boolean {
+  const inValue = countKeys(parsed, 1);
+  if (inValue < 0) return false;
+  let inText = 0;
+  for (const token of text.match(STRING_TOKEN) ?? []) if (token.charCodeAt(token.length - 1) === 58) inText++;
+  return inText === inValue;
+}
+
+/** Keys of every object in a parsed value; -1 when a container sits deeper than MAX_JSON_DEPTH. */
+function countKeys(v: unknown, depth: number): number {
+  if (typeof v !== "object" || v === null) return 0;
+  if (depth > MAX_JSON_DEPTH) return -1;
+  let n = 0;
+  if (Array.isArray(v)) {
+    for (const item of v as unknown[]) {
+      const c = countKeys(item, depth + 1);
+      if (c < 0) return -1;
+      n += c;
+    }
+    return n;
+  }
+  const obj = v as Record<string, unknown>;
+  const keys = Object.keys(obj);
+  n = keys.length;
+  for (const k of keys) {
+    const c = countKeys(obj[k], depth + 1);
+    if (c < 0) return -1;
+    n += c;
+  }
+  return n;
+}
+
+function scan(text: string, file: string, want: ScanWants): SourceIndex {
+  const s = new Scanner(text, file, want);
   s.value("");
   s.ws();
   if (s.pos < text.length) s.fail(`unexpected ${s.describe(s.pos)} after the end of the JSON value`);

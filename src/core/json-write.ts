@@ -14,7 +14,10 @@ export const DEFAULT_STYLE: JsonStyle = {
   compactSpaces: false,
 };
 
+const NON_ASCII = /[\u0080-\uffff]/;
+
 function escapeNonAscii(s: string): string {
+  if (!NON_ASCII.test(s)) return s;
   return s.replace(/[\u0080-\uffff]/g, (ch) => "\\u" + ch.charCodeAt(0).toString(16).padStart(4, "0"));
 }
 
@@ -29,17 +32,36 @@ export function serializeJson(value: unknown, style: JsonStyle, rawLexemes?: Rea
     const out = JSON.stringify(s);
     return asciiOnly ? escapeNonAscii(out) : out;
   };
+  // The same few keys recur on every node.
+  const keyText = new Map<string, string>();
+  const key = (k: string): string => {
+    let out = keyText.get(k);
+    if (out === undefined) keyText.set(k, (out = str(k)));
+    return out;
+  };
+  // Pointers are tracked only where a raw lexeme lies below: every proper prefix of a raw
+  // lexeme's pointer. Elsewhere (most of a large spec) no lookup could find one.
+  const rawParents = new Set<string>();
+  for (const p of raw.keys()) {
+    let i = p.lastIndexOf("/");
+    while (i > 0) {
+      rawParents.add(p.slice(0, i));
+      i = p.lastIndexOf("/", i - 1);
+    }
+    if (i === 0) rawParents.add("");
+  }
 
-  const write = (v: unknown, pointer: string, depth: string): string => {
+  /** `pointer` is undefined where no raw lexeme lies at or below `v`. */
+  const write = (v: unknown, pointer: string | undefined, depth: string): string => {
     if (v === null) return "null";
     switch (typeof v) {
       case "string": {
-        const r = raw.get(pointer);
+        const r = pointer === undefined ? undefined : raw.get(pointer);
         if (r !== undefined && JSON.parse(r) === v) return r;
         return str(v);
       }
       case "number": {
-        const r = raw.get(pointer);
+        const r = pointer === undefined ? undefined : raw.get(pointer);
         if (r !== undefined && Number(r) === v) return r;
         if (!Number.isFinite(v)) return "null";
         return String(v);
@@ -53,10 +75,11 @@ export function serializeJson(value: unknown, style: JsonStyle, rawLexemes?: Rea
     }
     const inner = indent === null ? "" : depth + indent;
     const close = indent === null ? "" : nl + depth;
+    const track = pointer !== undefined && rawParents.has(pointer);
     if (Array.isArray(v)) {
       if (v.length === 0) return "[]";
       const parts: string[] = [];
-      for (let i = 0; i < v.length; i++) parts.push(inner + write(v[i], pointer + "/" + i, inner));
+      for (let i = 0; i < v.length; i++) parts.push(inner + write(v[i], track ? pointer + "/" + i : undefined, inner));
       return "[" + nl + parts.join(itemSep + nl) + close + "]";
     }
     const keys = Object.keys(v);
@@ -66,7 +89,7 @@ export function serializeJson(value: unknown, style: JsonStyle, rawLexemes?: Rea
     for (const k of keys) {
       const child = obj[k];
       if (child === undefined) continue;
-      parts.push(inner + str(k) + keySep + write(child, pointer + "/" + escapePointerToken(k), inner));
+      parts.push(inner + key(k) + keySep + write(child, track ? pointer + "/" + escapePointerToken(k) : undefined, inner));
     }
     if (parts.length === 0) return "{}";
     return "{" + nl + parts.join(itemSep + nl) + close + "}";

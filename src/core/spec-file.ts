@@ -28,5 +28,5 @@ export function readJsonFile(file: string, displayName = file): LoadedFile {
   }
   const { text, bom } = decodeUtf8(bytes, displayName);
   const value = parseJson(text, displayName);
-  return { file, text, value, style: detectStyle(text, bom), source: new JsonSource(text, displayName) };
+  return { file, text, value, style: detectStyle(text, bom), source: new JsonSource(text, displayName, value) };
 }

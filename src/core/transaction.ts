@@ -4,7 +4,7 @@
  * roll-ups → refuse new validation errors → backup → atomic write → history → unlock.
  * `dryRun` stops after the plan and returns the patch that would be written.
  */
-import { readFileSync, realpathSync, renameSync } from "node:fs";
+import { mkdirSync, readFileSync, realpathSync, renameSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, sep } from "node:path";
 import jsonpatch, { type Operation } from "fast-json-patch";
 import { fsyncDir, writeFileAtomic } from "./atomic.js";
@@ -154,13 +154,14 @@ export async function transact<T>(options: TransactionOptions, planner: (ctx: Pl
     }
     if (options.dryRun === true) return base;
 
-    const text = serializeJson(after, loaded.style, loaded.source.sourceIndex.rawLexemes);
+    const text = serializeJson(after, loaded.style, loaded.source.rawLexemes);
     const seq = lastSeq(options.specsDir, ref.id) + 1;
     writeBackup(options.specsDir, ref.id, seq, readFileSync(ref.file));
     guardRef.current?.assertHeld();
     if (moving) {
       // Rename first, then replace the content: a crash in between leaves one file (in the
       // new folder, with the old content), never two copies of one id.
+      mkdirSync(dirname(target), { recursive: true });
       renameSync(ref.file, target);
       fsyncDir(dirname(ref.file));
       fsyncDir(dirname(target));

@@ -4,7 +4,7 @@
  * pass already reports them, so each defect is reported once.
  */
 import type { RawFinding, Severity } from "../findings.js";
-import { escapePointerToken } from "../json-source.js";
+import { escapePointerToken, pointerOf } from "../json-source.js";
 import {
   childrenOf,
   computeCounts,
@@ -57,7 +57,7 @@ export function checkSpec(doc: unknown, ctx: RuleContext = {}): RawFinding[] {
   };
   if (!isObject(doc)) return out;
 
-  checkReservedKeys(doc, "", add);
+  checkReservedKeys(doc, [], add);
   checkIdentity(doc, ctx, add);
   for (const key of ["generated", "last_updated"] as const) {
     const v = doc[key];
@@ -73,19 +73,34 @@ export function checkSpec(doc: unknown, ctx: RuleContext = {}): RawFinding[] {
 
 type Add = (code: string, severity: Severity, pointer: string, message: string) => void;
 
-function checkReservedKeys(value: unknown, pointer: string, add: Add): void {
+/** Visits every member of the document, so the path is kept as tokens and a pointer is built only for a finding. */
+function checkReservedKeys(value: unknown, path: string[], add: Add): void {
   if (Array.isArray(value)) {
-    value.forEach((v, i) => checkReservedKeys(v, `${pointer}/${i}`, add));
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (typeof v !== "object" || v === null) continue;
+      path.push(String(i));
+      checkReservedKeys(v, path, add);
+      path.pop();
+    }
     return;
   }
   if (!isObject(value)) return;
+  const isNodeMap = path.length === 1 && path[0] === "hierarchy";
   for (const key of Object.keys(value)) {
-    const child = `${pointer}/${escapePointerToken(key)}`;
-    const isNodeId = pointer === "/hierarchy";
-    if (key === "__proto__" || (isNodeId && RESERVED_KEYS.has(key))) {
-      add("reserved-key", "error", child, `key ${JSON.stringify(key)} is reserved (it names a JavaScript object property); rename it`);
+    if (key === "__proto__" || (isNodeMap && RESERVED_KEYS.has(key))) {
+      add(
+        "reserved-key",
+        "error",
+        pointerOf([...path, key]),
+        `key ${JSON.stringify(key)} is reserved (it names a JavaScript object property); rename it`,
+      );
     }
-    checkReservedKeys(value[key], child, add);
+    const child = value[key];
+    if (typeof child !== "object" || child === null) continue;
+    path.push(key);
+    checkReservedKeys(child, path, add);
+    path.pop();
   }
 }
 
@@ -288,17 +303,18 @@ function checkNodeMetadata(h: JsonObject, ids: string[], add: Add): void {
     if (!isObject(node) || !isObject(node.metadata)) continue;
     const md = node.metadata;
     const p = `${nodePtr(id)}/metadata`;
+    // Each timestamp is checked once (Date.parse is most of this rule's time).
+    let startedOk = false;
+    let completedOk = false;
     for (const key of NODE_TIMESTAMPS) {
       const v = md[key];
-      if (typeof v === "string" && !isValidDate(v))
-        add("timestamp-format", "warning", `${p}/${key}`, `${key} ${JSON.stringify(v)} is not an ISO 8601 date-time`);
+      if (typeof v !== "string") continue;
+      const ok = isValidDate(v);
+      if (!ok) add("timestamp-format", "warning", `${p}/${key}`, `${key} ${JSON.stringify(v)} is not an ISO 8601 date-time`);
+      if (key === "started_at") startedOk = ok;
+      else if (key === "completed_at") completedOk = ok;
     }
-    if (
-      typeof md.started_at === "string" &&
-      typeof md.completed_at === "string" &&
-      isValidDate(md.started_at) &&
-      isValidDate(md.completed_at)
-    ) {
+    if (startedOk && completedOk && typeof md.started_at === "string" && typeof md.completed_at === "string") {
       if (Date.parse(md.completed_at) < Date.parse(md.started_at)) {
         add(
           "timestamp-order",

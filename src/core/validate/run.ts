@@ -155,8 +155,9 @@ export function validateFile(target: Target, cwd: string): FileOutcome {
   let duplicates: DuplicateKey[];
   try {
     loaded = readJsonFile(target.file, shown);
-    // Positions and duplicate keys come from the scanner, which may refuse what JSON.parse took.
-    duplicates = loaded.source.sourceIndex.duplicates;
+    // Duplicate keys (json-source: a key count, else the scanner, which may refuse what
+    // JSON.parse took). Positions are indexed only when a finding needs one (locate below).
+    duplicates = loaded.source.duplicateKeys;
   } catch (err) {
     if (!(err instanceof SddError)) throw err;
     const f: Finding = {
