@@ -5,21 +5,23 @@
 import { Command, CommanderError } from "commander";
 import { CliContext, hoistGlobalOptions, type CliIo } from "./commands/_shared.js";
 import { COMMANDS } from "./commands/index.js";
-import { ExitCode, InternalError, SddError, UsageError } from "./core/errors.js";
+import { InternalError, SddError, UsageError } from "./core/errors.js";
 import { envelope, errorPayload } from "./output/envelope.js";
 import type { Prompter } from "./prompts.js";
 import { VERSION } from "./version.js";
 
-export function buildProgram(ctx: CliContext): Command {
+export function buildProgram(ctx: CliContext, output: { json: boolean; captured: string[] } = { json: false, captured: [] }): Command {
   const program = new Command("sdd")
     .description("Spec-driven development tracker: validate specs, update task status safely, gate journaling, render the work-item log.")
     .version(VERSION, "-V, --version")
     .exitOverride()
     .showSuggestionAfterError(true)
     .configureOutput({
-      writeOut: (s) => ctx.io.stdout(s),
-      // Commander's own error text is replaced by ours (one format, JSON-aware).
-      writeErr: () => undefined,
+      // With --json, help and version text go into the JSON document instead.
+      writeOut: (s) => (output.json ? output.captured.push(s) : ctx.io.stdout(s)),
+      // Help shown for a missing command goes to stderr; error messages are ours (one format, JSON-aware).
+      writeErr: (s) => (output.json ? undefined : ctx.io.stderr(s)),
+      outputError: () => undefined,
     });
   program.hook("preAction", (_this, action) => {
     ctx.commandName = commandPath(action);
@@ -42,17 +44,38 @@ function wantsJson(args: readonly string[]): boolean {
 export async function run(args: string[], io: CliIo, prompter?: Prompter): Promise<number> {
   const ctx = new CliContext(io, prompter);
   const argv = hoistGlobalOptions(args);
-  const program = buildProgram(ctx);
+  const json = wantsJson(args);
+  const output = { json, captured: [] as string[] };
+  const program = buildProgram(ctx, output);
   // Known before parsing, so a usage error is reported under the command's name too.
   const named = argv.find((a) => !a.startsWith("-"));
   if (named !== undefined && program.commands.some((c) => c.name() === named)) ctx.commandName = named;
+  const asksHelpOrVersion = argv.some((a) => a === "-h" || a === "--help" || a === "-V" || a === "--version");
+  if (named === undefined && !asksHelpOrVersion && argv.length > 0) {
+    // Only global options: say so, rather than that they are unknown.
+    return reportError(ctx, new UsageError("no command given", { fix: "sdd --help" }), json);
+  }
   try {
     await program.parseAsync(argv, { from: "user" });
     return ctx.exitCode;
   } catch (caught) {
     if (caught instanceof CommanderError) {
-      if (caught.exitCode === 0 || caught.code === "commander.helpDisplayed" || caught.code === "commander.version") return 0;
-      if (caught.code === "commander.help") return ExitCode.usage;
+      if (caught.exitCode === 0 || caught.code === "commander.helpDisplayed" || caught.code === "commander.version") {
+        if (json) {
+          const text = output.captured.join("").trimEnd();
+          const key = caught.code === "commander.version" ? { version: text } : { help: text };
+          io.stdout(JSON.stringify(envelope(ctx.commandName, 0, key)) + "\n");
+        }
+        return 0;
+      }
+      if (caught.code === "commander.help") {
+        // No command (or no subcommand) was given: the help went to stderr.
+        return reportError(
+          ctx,
+          new UsageError("no command given", { fix: `sdd ${ctx.commandName === "sdd" ? "" : ctx.commandName + " "}--help` }),
+          json,
+        );
+      }
       const message = caught.message.replace(/^error: /, "");
       return reportError(
         ctx,

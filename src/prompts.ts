@@ -2,7 +2,7 @@
  * Prompts (CONTRACT 7), kept at the edge: inquirer is imported only when a prompt is
  * really shown, and commands receive a Prompter so tests can pass a fake.
  */
-import { UsageError } from "./core/errors.js";
+import { InterruptedError, UsageError } from "./core/errors.js";
 
 export interface Choice {
   value: string;
@@ -15,18 +15,31 @@ export interface Prompter {
   input(options: { message: string; default?: string; validate?: (v: string) => boolean | string }): Promise<string>;
 }
 
+/** Ctrl-C at a prompt is an interruption (exit 130), not an error. */
+async function interruptible<T>(ask: () => Promise<T>): Promise<T> {
+  try {
+    return await ask();
+  } catch (err) {
+    if (err instanceof Error && err.name === "ExitPromptError")
+      throw new InterruptedError("interrupted at the prompt; nothing was changed");
+    throw err;
+  }
+}
+
 export const inquirerPrompter: Prompter = {
   async select(options) {
     const { select } = await import("@inquirer/prompts");
-    return select({ message: options.message, choices: options.choices, pageSize: 15 });
+    return interruptible(() => select({ message: options.message, choices: options.choices, pageSize: 15 }));
   },
   async input(options) {
     const { input } = await import("@inquirer/prompts");
-    return input({
-      message: options.message,
-      ...(options.default === undefined ? {} : { default: options.default }),
-      ...(options.validate === undefined ? {} : { validate: options.validate }),
-    });
+    return interruptible(() =>
+      input({
+        message: options.message,
+        ...(options.default === undefined ? {} : { default: options.default }),
+        ...(options.validate === undefined ? {} : { validate: options.validate }),
+      }),
+    );
   },
 };
 

@@ -34,9 +34,10 @@ export async function executeMutation<T extends object>(
   planner: (c: PlanContext, journaledTypes: ReadonlySet<string>) => Plan<T>,
 ): Promise<TransactionResult<T>> {
   ctx.setGlobals(flags, ["text", "json"]);
-  const [{ findSpecsDir }, { transact, parseLockTimeout }] = await Promise.all([
+  const [{ findSpecsDir }, { transact }, { parseLockTimeout }] = await Promise.all([
     import("../core/discovery.js"),
     import("../core/transaction.js"),
+    import("../core/lock.js"),
   ]);
   const loc = findSpecsDir({ cwd: ctx.cwd, specsDir: flags.specsDir, path: flags.path, env: ctx.env });
   const cfg = loc.config.config;

@@ -122,7 +122,7 @@ export function withGlobalOptions(cmd: Command): Command {
 }
 
 /** Options that take a value, so their value is moved along with them. */
-const VALUE_OPTIONS = new Set(["--format", "--specs-dir", "--path", "--lock-timeout"]);
+const VALUE_OPTIONS = new Set(["--format", "--specs-dir", "--path"]);
 const FLAG_OPTIONS = new Set([
   "--json",
   "--no-json",
@@ -160,7 +160,9 @@ export function hoistGlobalOptions(args: string[]): string[] {
       i += 1;
     } else break;
   }
-  if (i === 0 || i >= args.length) return args;
+  if (i === 0) return args;
+  // Only global options: nothing to move them after.
+  if (i >= args.length) return moved;
   const rest = args.slice(i);
   const dash = rest.indexOf("--");
   return dash === -1 ? [...rest, ...moved] : [...rest.slice(0, dash), ...moved, ...rest.slice(dash)];

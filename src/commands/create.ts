@@ -39,7 +39,7 @@ export function register(program: Command, ctx: CliContext): void {
     const [{ findSpecsDir }, { createSpec }, { parseLockTimeout }, { timestamp }] = await Promise.all([
       import("../core/discovery.js"),
       import("../core/create.js"),
-      import("../core/transaction.js"),
+      import("../core/lock.js"),
       import("../core/clock.js"),
     ]);
     const loc = findSpecsDir({ cwd: ctx.cwd, specsDir: flags.specsDir, path: flags.path, env: ctx.env });

@@ -1,10 +1,19 @@
+import { basename, dirname } from "node:path";
 import type { Command } from "commander";
+import { SPEC_FOLDERS, type SpecFolder } from "../core/spec.js";
 import type { Operation } from "fast-json-patch";
 import type { Finding, RawFinding } from "../core/findings.js";
 import { executeMutation, formatPatch, withMutationOptions, type MutationFlags } from "./_mutation.js";
 import type { CliContext } from "./_shared.js";
 
+/** The lifecycle folder a spec file sits in, from its parent directory's name. */
+function folderFromPath(file: string): SpecFolder | undefined {
+  const parent = basename(dirname(file));
+  return (SPEC_FOLDERS as readonly string[]).includes(parent) ? (parent as SpecFolder) : undefined;
+}
+
 interface FixFlags extends MutationFlags {
+  strict?: boolean;
   select?: string[];
 }
 
@@ -24,7 +33,13 @@ export function register(program: Command, ctx: CliContext): void {
 
 /** Shared by `fix` and `validate --fix`: one report for every spec repaired. */
 export async function runFix(ctx: CliContext, specs: string[], flags: FixFlags): Promise<void> {
-  const [{ planFix }, { validateFile }] = await Promise.all([import("../core/fix.js"), import("../core/validate/run.js")]);
+  const [{ planFix }, { validateFile }, { displayPath }, { unreadableFinding }, { SddError, ExitCode }] = await Promise.all([
+    import("../core/fix.js"),
+    import("../core/validate/run.js"),
+    import("../core/paths.js"),
+    import("../core/findings.js"),
+    import("../core/errors.js"),
+  ]);
   const only = flags.select === undefined ? undefined : new Set(flags.select);
   const keyOf = (f: { code: string; pointer: string }): string => `${f.code} ${f.pointer}`;
   const results: {
@@ -37,13 +52,27 @@ export async function runFix(ctx: CliContext, specs: string[], flags: FixFlags):
     history_seq?: number;
   }[] = [];
   const remaining: Finding[] = [];
+  let unreadable = false;
   for (const spec of specs) {
-    const r = await executeMutation(ctx, flags, "fix", spec, (c) => planFix(c, only));
-    // What was saved is judged by validating the file as written, not by the plan.
-    const left = flags.dryRun === true ? [] : validateFile({ file: r.file, folder: undefined }, ctx.cwd).findings;
+    let r;
+    try {
+      r = await executeMutation(ctx, flags, "fix", spec, (c) => planFix(c, only));
+    } catch (err) {
+      // One unparseable spec must not hide the repairs already saved to the others.
+      if (!(err instanceof SddError) || err.exitCode !== ExitCode.unreadable || specs.length === 1) throw err;
+      unreadable = true;
+      remaining.push(unreadableFinding(err, err.file ?? spec));
+      continue;
+    }
+    // What was saved (or, with --dry-run, what would remain) is judged by validating the result.
+    const shown = displayPath(r.file, ctx.cwd);
+    const left: Finding[] =
+      flags.dryRun === true
+        ? r.result.unfixable.map((f) => ({ ...f, file: shown }))
+        : validateFile({ file: r.file, folder: folderFromPath(r.file) }, ctx.cwd).findings;
     remaining.push(...left);
     const leftKeys = new Set(left.map(keyOf));
-    const fixed = r.result.targeted.filter((f) => flags.dryRun === true || !leftKeys.has(keyOf(f)));
+    const fixed = r.result.targeted.filter((f) => !leftKeys.has(keyOf(f)));
     results.push({
       spec_id: r.spec_id,
       file: r.file,
@@ -56,7 +85,7 @@ export async function runFix(ctx: CliContext, specs: string[], flags: FixFlags):
   }
   ctx.report({
     command: "fix",
-    exitCode: remaining.some((f) => f.severity === "error") ? 1 : 0,
+    exitCode: unreadable ? 4 : remaining.some((f) => f.severity === "error" || (flags.strict === true && f.severity === "warning")) ? 1 : 0,
     payload: { specs: results },
     findings: remaining,
     text: (style) => {

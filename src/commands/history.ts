@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { UsageError } from "../core/errors.js";
 import { formatPatch } from "./_mutation.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
@@ -22,7 +23,12 @@ export function register(program: Command, ctx: CliContext): void {
     const loc = findSpecsDir({ cwd: ctx.cwd, specsDir: flags.specsDir, path: flags.path, env: ctx.env });
     const ref = resolveSpec(spec, loc.specsDir, ctx.cwd);
     let entries = readHistory(loc.specsDir, ref.id);
-    if (flags.limit !== undefined) entries = entries.slice(-Math.max(0, Number(flags.limit) || 0));
+    if (flags.limit !== undefined) {
+      const n = Number(flags.limit);
+      if (!Number.isInteger(n) || n < 1)
+        throw new UsageError(`--limit ${JSON.stringify(flags.limit)}: give a whole number of entries, 1 or more`);
+      entries = entries.slice(-n);
+    }
     ctx.report({
       command: "history",
       exitCode: 0,

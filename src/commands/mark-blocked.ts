@@ -1,4 +1,5 @@
 import { Option, type Command } from "commander";
+import { BLOCKER_TYPES } from "../core/spec.js";
 import type { CliContext } from "./_shared.js";
 import { runMutation, withMutationOptions, type MutationFlags } from "./_mutation.js";
 
@@ -16,9 +17,7 @@ export function register(program: Command, ctx: CliContext): void {
       .argument("<spec>", "spec id or file")
       .argument("<task>", "node id")
       .requiredOption("--reason <text>", "what blocks it")
-      .addOption(
-        new Option("--type <type>", "kind of blocker").choices(["dependency", "technical", "resource", "decision"]).default("dependency"),
-      )
+      .addOption(new Option("--type <type>", "kind of blocker").choices(BLOCKER_TYPES).default("dependency"))
       .option("--ticket <id>", "a ticket that tracks the blocker"),
   ).action(async (spec: string, task: string, flags: MarkBlockedFlags) => {
     const { planStatusChange } = await import("../core/mutations/status.js");

@@ -7,6 +7,7 @@ import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } fro
 import type * as Crypto from "node:crypto";
 import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
+import { DataError, SddError } from "./errors.js";
 
 export const TEMP_SUFFIX = ".sdd-tmp";
 
@@ -59,7 +60,7 @@ export function writeFileAtomic(target: string, data: string | Uint8Array, optio
       // already gone
     }
     pendingTempFiles.delete(tmp);
-    throw err;
+    throw asFileError(err, target, "write");
   }
 }
 
@@ -72,4 +73,14 @@ export function removePendingTempFiles(): void {
     }
   }
   pendingTempFiles.clear();
+}
+
+/** An operating-system error (EACCES, ENOSPC, EROFS, …) as a user-facing error naming the file. */
+export function asFileError(err: unknown, file: string, action: string): unknown {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== "string" || err instanceof SddError) return err;
+  return new DataError("io-error", `${file}: cannot ${action} (${code}: ${(err as Error).message})`, {
+    file,
+    fix: "Check the file's permissions and the free disk space.",
+  });
 }

@@ -6,7 +6,7 @@
  * `--update-baseline` rewrites the entries of the specs it checked and keeps the others.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join, resolve, sep } from "node:path";
 import { writeFileAtomic } from "./atomic.js";
 import type { SpecsLocation } from "./discovery.js";
 import { DataError, ExitCode, type ExitCodeValue } from "./errors.js";
@@ -73,6 +73,12 @@ export function runCheckJournaling(o: CheckJournalingOptions): CheckJournalingRe
   const accepted =
     baselineFile !== undefined && existsSync(baselineFile) && o.updateBaseline !== true ? readBaseline(baselineFile) : new Set<string>();
 
+  if (o.updateBaseline === true && baselineFile !== undefined && !resolve(baselineFile).startsWith(resolve(o.loc.config.root) + sep)) {
+    // Paths a user gives never let a write land outside the project.
+    throw new UsageError(`--baseline ${baselineFile} is outside the project (${o.loc.config.root}); nothing was written`, {
+      code: "outside-project",
+    });
+  }
   const { specs, unreadable } = openSpecs(o.loc, o.specs, o.cwd);
   const findings: Finding[] = [];
   const unjournaled: CheckJournalingResult["unjournaled"] = [];

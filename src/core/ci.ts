@@ -35,7 +35,7 @@ export interface CiResult {
 export function runCi(o: CiOptions): CiResult {
   const steps: CiStep[] = [];
   const findings: Finding[] = [];
-  const v = runValidate({ cwd: o.cwd, targets: [o.loc.specsDir], strict: o.strict, env: o.env });
+  const v = runValidate({ cwd: o.cwd, targets: [o.loc.specsDir], strict: o.strict, env: o.env, path: o.loc.config.root });
   steps.push({ name: "validate", ok: v.exitCode === 0, exit_code: v.exitCode, summary: v.summary });
   findings.push(...v.findings);
   const j = runCheckJournaling({ loc: o.loc, specs: [], cwd: o.cwd });

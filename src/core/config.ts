@@ -5,8 +5,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { DataError } from "./errors.js";
-import { decodeUtf8, parseJson } from "./json-source.js";
+import { decodeUtf8, JsonSource, parseJson } from "./json-source.js";
 import { isObject } from "./spec.js";
+import { schemaFindings } from "./validate/schema.js";
 
 export const CONFIG_FILE = "sdd.config.json";
 
@@ -62,6 +63,22 @@ export function loadConfig(cwd: string): LoadedConfig {
     const value = parseJson(text, file);
     if (!isObject(value)) {
       throw new DataError("config-invalid", `${file}: the config file must hold a JSON object`, { file, line: 1, column: 1 });
+    }
+    // A wrong type here would silently change what the gate checks: refuse it.
+    const problems = schemaFindings("config", value, "config-invalid");
+    const first = problems[0];
+    if (first !== undefined) {
+      const pos = new JsonSource(text, file).locate(first.pointer);
+      throw new DataError(
+        "config-invalid",
+        `${file}:${pos.line}:${pos.column}: invalid config: ${problems.map((p) => p.message).join("; ")}`,
+        {
+          file,
+          line: pos.line,
+          column: pos.column,
+          fix: "Fix sdd.config.json (its schema: sdd schema config).",
+        },
+      );
     }
     return { file, root: dir, config: value };
   }

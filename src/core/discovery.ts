@@ -2,7 +2,7 @@
  * Finding the specs directory and resolving spec ids to files (CONTRACT 3).
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { ancestorsToRepoRoot, loadConfig, type LoadedConfig } from "./config.js";
 import { NotFoundError, UsageError } from "./errors.js";
 import { SPEC_FOLDERS, type SpecFolder } from "./spec.js";
@@ -159,8 +159,4 @@ export function resolveSpec(arg: string, specsDir: string, cwd: string): SpecRef
     );
   }
   return hits[0] as SpecRef;
-}
-
-export function specFileDir(file: string): string {
-  return dirname(file);
 }

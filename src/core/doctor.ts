@@ -15,7 +15,7 @@ import { SddError } from "./errors.js";
 import { appendHistory, backupDir, lastSeq, listBackups, readHistory, type HistoryEntry } from "./history.js";
 import { decodeUtf8, detectStyle, JsonSource, parseJson } from "./json-source.js";
 import { serializeJson } from "./json-write.js";
-import { LOCK_STALE_MS, LOCKS_DIR } from "./lock.js";
+import { LOCK_STALE_MS, LOCKS_DIR, withSpecLockNow } from "./lock.js";
 import { displayPath } from "./paths.js";
 import { isObject, SPEC_FOLDERS } from "./spec.js";
 import { resolveWorkItemPath } from "./validate/run.js";
@@ -159,7 +159,16 @@ export function runDoctor(o: DoctorOptions): DoctorProblem[] {
     if (value === undefined) {
       const p: DoctorProblem = { kind: "unparseable", file: show(ref.file), message: "the spec does not parse", fixed: false };
       if (o.fix) {
-        const r = restore(specsDir, ref.id, ref.file, o.env);
+        let r: ReturnType<typeof restore>;
+        try {
+          // Under the spec's lock, and only if the file is still unparseable once it is held.
+          r = withSpecLockNow(specsDir, ref.id, () =>
+            parseable(readFileSync(ref.file), ref.file) === undefined ? restore(specsDir, ref.id, ref.file, o.env) : { ok: true, lost: [] },
+          );
+        } catch (err) {
+          if (!(err instanceof SddError)) throw err;
+          r = { ok: false, lost: [err.message] };
+        }
         p.fixed = r.ok;
         if (r.restored_from !== undefined) p.restored_from = show(r.restored_from);
         if (r.replayed !== undefined) p.replayed = r.replayed;

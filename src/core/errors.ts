@@ -80,15 +80,16 @@ export class FindingsError extends SddError {
   }
 }
 
+/** The user interrupted (Ctrl-C at a prompt, SIGINT): exit 130. */
+export class InterruptedError extends SddError {
+  constructor(message = "interrupted") {
+    super("interrupted", ExitCode.interrupted, message);
+  }
+}
+
 /** A bug in sdd itself. */
 export class InternalError extends SddError {
   constructor(message: string, options: SddErrorOptions = {}) {
     super("internal", ExitCode.findings, `internal error (a bug in sdd): ${message}`, options);
   }
-}
-
-export function formatLocation(loc: SourceLocation): string {
-  if (loc.file === undefined) return "";
-  if (loc.line === undefined) return loc.file;
-  return `${loc.file}:${loc.line}:${loc.column ?? 1}`;
 }

@@ -11,7 +11,8 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import lockfile from "proper-lockfile";
-import { ConflictError, DataError } from "./errors.js";
+import { asFileError } from "./atomic.js";
+import { ConflictError, DataError, UsageError } from "./errors.js";
 
 export const LOCK_STALE_MS = 5_000;
 export const LOCK_UPDATE_MS = 1_000;
@@ -62,7 +63,7 @@ export async function withSpecLock<T>(
       });
       break;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ELOCKED") throw err;
+      if ((err as NodeJS.ErrnoException).code !== "ELOCKED") throw asFileError(err, `${target}.lock`, "take the lock");
       const left = deadline - Date.now();
       if (left <= 0) {
         throw new ConflictError(
@@ -96,5 +97,42 @@ export async function withSpecLock<T>(
     return await fn(guard);
   } finally {
     await release().catch(() => undefined);
+  }
+}
+
+/** A `--lock-timeout` value (`5s`, `500ms`, `2`) in milliseconds. */
+export function parseLockTimeout(value: string | undefined, fallback = DEFAULT_LOCK_TIMEOUT_MS): number {
+  if (value === undefined) return fallback;
+  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(value.trim());
+  if (m?.[1] === undefined) throw new UsageError(`--lock-timeout ${JSON.stringify(value)}: give a duration such as 5s or 500ms`);
+  return Math.round(Number(m[1]) * (m[2] === "ms" ? 1 : 1000));
+}
+
+/**
+ * Take a spec's lock without waiting (for repairs that must not race a writer, such as
+ * `doctor --fix`): a held lock is a ConflictError (exit 3), never a wait.
+ */
+export function withSpecLockNow<T>(specsDir: string, key: string, fn: () => T): T {
+  mkdirSync(join(specsDir, LOCKS_DIR), { recursive: true });
+  const target = lockPathFor(specsDir, key);
+  let release: () => void;
+  try {
+    release = lockfile.lockSync(target, { realpath: false, stale: LOCK_STALE_MS });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ELOCKED") {
+      throw new ConflictError("locked", `spec ${JSON.stringify(key)} is locked by a running sdd process; retry when it is done`, {
+        file: `${target}.lock`,
+      });
+    }
+    throw asFileError(err, `${target}.lock`, "take the lock");
+  }
+  try {
+    return fn();
+  } finally {
+    try {
+      release();
+    } catch {
+      // already released or taken over
+    }
   }
 }

@@ -1,6 +1,6 @@
 /** Opening specs for read-only commands: one by argument, or every spec of the specs directory. */
 import type { SddConfig } from "./config.js";
-import { findSpecsDir, listSpecFiles, resolveSpec, type DiscoveryOptions, type SpecRef, type SpecsLocation } from "./discovery.js";
+import { listSpecFiles, resolveSpec, type SpecRef, type SpecsLocation } from "./discovery.js";
 import { SddError } from "./errors.js";
 import { displayPath } from "./paths.js";
 import { readJsonFile, type LoadedFile } from "./spec-file.js";
@@ -16,14 +16,6 @@ export interface UnreadableSpec {
   ref: SpecRef;
   shown: string;
   error: SddError;
-}
-
-export function locate(options: DiscoveryOptions): SpecsLocation {
-  return findSpecsDir(options);
-}
-
-export function configOf(loc: SpecsLocation): SddConfig {
-  return loc.config.config;
 }
 
 export function journaledTypes(config: SddConfig): ReadonlySet<string> {

@@ -11,6 +11,11 @@ export const SPEC_FOLDERS = ["pending", "active", "completed", "archived"] as co
 export type SpecFolder = (typeof SPEC_FOLDERS)[number];
 export const ROOT_ID = "spec-root";
 
+/** Kinds of blocker `mark-blocked` records. */
+export const BLOCKER_TYPES = ["dependency", "technical", "resource", "decision"] as const;
+/** The metadata of an active blocker, removed when the node leaves `blocked`. */
+export const BLOCKER_KEYS = ["blocked_at", "blocker_type", "blocker_description", "blocker_ticket", "blocked_by_external"] as const;
+
 /** Node types that are units of work: the ones counted by roll-ups and by "complete". */
 export const WORK_TYPES: ReadonlySet<string> = new Set(["task", "subtask", "verify"]);
 
@@ -175,17 +180,15 @@ export function descendants(hierarchy: Record<string, unknown>, from: string): s
 
 /**
  * The one definition of "complete" (CONTRACT 4.4): every task, subtask and verify node
- * under `from` is completed. Returns the incomplete work nodes, in tree order.
+ * under `from` is completed. A task with subtasks is judged by its subtasks (its own status
+ * is a roll-up, and a stale one is reported by validate as status-not-rolled-up), so this is
+ * the same set of nodes the roll-up counts. Returns the incomplete ones, in tree order.
  */
 export function incompleteWork(hierarchy: Record<string, unknown>, from = ROOT_ID): string[] {
   return descendants(hierarchy, from).filter((id) => {
     const n = hierarchy[id];
-    return isObject(n) && typeof n.type === "string" && WORK_TYPES.has(n.type) && n.status !== "completed";
+    return isObject(n) && typeof n.type === "string" && WORK_TYPES.has(n.type) && n.status !== "completed" && childrenOf(n).length === 0;
   });
-}
-
-export function specIdFromFileName(fileName: string): string {
-  return fileName.replace(/\.json$/i, "");
 }
 
 /** A value as display text: strings as they are, anything else as JSON, absent as the fallback. */

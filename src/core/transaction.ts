@@ -72,13 +72,6 @@ function pureFindings(doc: unknown, ref: SpecRef): RawFinding[] {
   return [...schemaFindings("spec", doc), ...checkSpec(doc, { fileStem: ref.id, folder: ref.folder })];
 }
 
-export function parseLockTimeout(value: string | undefined, fallback = DEFAULT_LOCK_TIMEOUT_MS): number {
-  if (value === undefined) return fallback;
-  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(value.trim());
-  if (m?.[1] === undefined) throw new UsageError(`--lock-timeout ${JSON.stringify(value)}: give a duration such as 5s or 500ms`);
-  return Math.round(Number(m[1]) * (m[2] === "ms" ? 1 : 1000));
-}
-
 /** A spec given as a path may point anywhere; a write must stay inside the specs directory (CONTRACT 3). */
 function assertInsideSpecsDir(ref: SpecRef, specsDir: string): void {
   // Compare real directories: the temp file and the rename land in the file's directory.

@@ -23,14 +23,17 @@ export function logCiStep(o: CiOptions): { step: CiStep; findings: Finding[] } {
   const { items, unreadable } = readItems(places, o.cwd);
   const findings: Finding[] = unreadable.map((u) => unreadableFinding(u.error, u.file));
   findings.push(...lintStoredItems(o.loc, places, items, o.cwd));
-  const rendered = renderItems(
-    o.loc,
-    places,
-    items.map((i) => i.loaded.value as WorkItem),
-    o.cwd,
-  );
+  const rendered = items.every((i) => i.valid)
+    ? renderItems(
+        o.loc,
+        places,
+        items.map((i) => i.loaded.value as WorkItem),
+        o.cwd,
+      )
+    : "";
   const current = existsSync(places.logFile) ? readFileSync(places.logFile, "utf8") : undefined;
-  const stale = unreadable.length === 0 && current !== rendered;
+  // The log of invalid items can't be rendered; lint already reports them.
+  const stale = unreadable.length === 0 && items.every((i) => i.valid) && current !== rendered;
   if (stale) {
     findings.push({
       code: "log-stale",

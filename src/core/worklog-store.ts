@@ -7,17 +7,18 @@
  * and `meta/sdd/worklog.md`).
  */
 import { existsSync, readdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { writeFileAtomic } from "./atomic.js";
 import { timestamp } from "./clock.js";
 import { resolveSpec, type SpecsLocation } from "./discovery.js";
-import { ConflictError, NotFoundError, SddError } from "./errors.js";
+import { ConflictError, FindingsError, NotFoundError, SddError, UsageError } from "./errors.js";
 import type { Finding } from "./findings.js";
 import { DEFAULT_LOCK_TIMEOUT_MS, withSpecLock } from "./lock.js";
 import { displayPath } from "./paths.js";
 import { progressOf } from "./queries.js";
 import { readJsonFile, type LoadedFile } from "./spec-file.js";
 import { isObject } from "./spec.js";
+import { schemaFindings } from "./validate/schema.js";
 import { resolveWorkItemPath } from "./validate/run.js";
 import {
   DEFAULT_SECTIONS,
@@ -59,9 +60,16 @@ export interface StoredItem {
   file: string;
   shown: string;
   loaded: LoadedFile;
+  /** Matches the work-item schema. */
+  valid: boolean;
 }
 
 /** Every work-item file (unparseable ones are thrown as exit-4 errors by the caller's choice). */
+/**
+ * Every work-item file. Files that do not parse come back in `unreadable`; items that parse
+ * but do not match the schema are in `items` with `valid: false` (lint reports them; render
+ * refuses them).
+ */
 export function readItems(places: WorklogPlaces, cwd: string): { items: StoredItem[]; unreadable: { file: string; error: SddError }[] } {
   const items: StoredItem[] = [];
   const unreadable: { file: string; error: SddError }[] = [];
@@ -77,7 +85,8 @@ export function readItems(places: WorklogPlaces, cwd: string): { items: StoredIt
     const file = join(places.dir, n);
     const shown = displayPath(file, cwd);
     try {
-      items.push({ file, shown, loaded: readJsonFile(file, shown) });
+      const loaded = readJsonFile(file, shown);
+      items.push({ file, shown, loaded, valid: itemProblems(loaded.value) === "" });
     } catch (err) {
       if (!(err instanceof SddError)) throw err;
       unreadable.push({ file: shown, error: err });
@@ -192,8 +201,24 @@ export function lintStoredItems(loc: SpecsLocation, places: WorklogPlaces, store
   });
 }
 
+const ITEM_ID = /^[a-z0-9][a-z0-9._-]*$/;
+
+/** The file of an item id; an id that could name a path elsewhere is refused. */
 export function itemFile(places: WorklogPlaces, id: string): string {
+  if (!ITEM_ID.test(id) || id.includes("..")) {
+    throw new UsageError(`invalid work-item id ${JSON.stringify(id)}: lower-case letters, digits, '.', '_' and '-' only`, {
+      code: "invalid-item-id",
+      fix: "sdd log list",
+    });
+  }
   return join(places.dir, `${id}.json`);
+}
+
+/** Schema problems of a work item, as one message (empty when valid). */
+export function itemProblems(value: unknown): string {
+  return schemaFindings("work-item", value, "log-schema")
+    .map((f) => `${f.pointer || "/"}: ${f.message}`)
+    .join("; ");
 }
 
 /** Write a work item atomically under its own lock; `create` refuses to replace an existing file. */
@@ -211,13 +236,67 @@ export async function saveItem(
   return file;
 }
 
-export function loadItem(places: WorklogPlaces, id: string, cwd: string): { file: string; item: WorkItem } {
-  const file = id.endsWith(".json") ? resolve(cwd, id) : itemFile(places, id);
+/** The id an argument names: an id, or the path of an item file inside the work-item folder. */
+function itemIdOf(places: WorklogPlaces, arg: string, cwd: string): string {
+  if (!arg.endsWith(".json")) return arg;
+  const abs = resolve(cwd, arg);
+  if (dirname(abs) !== resolve(places.dir)) {
+    throw new UsageError(`${arg} is not in the work-item folder ${displayPath(places.dir, cwd)}`, { code: "outside-work-items" });
+  }
+  return basename(abs, ".json");
+}
+
+/**
+ * Read, change and write one work item under its lock (so concurrent edits are never lost);
+ * a result that does not match the work-item schema is refused with the file unchanged.
+ */
+export async function updateItem(
+  places: WorklogPlaces,
+  arg: string,
+  cwd: string,
+  edit: (item: WorkItem) => WorkItem,
+  lockTimeoutMs = DEFAULT_LOCK_TIMEOUT_MS,
+): Promise<{ file: string; before: WorkItem; item: WorkItem }> {
+  const id = itemIdOf(places, arg, cwd);
+  const file = itemFile(places, id);
+  return withSpecLock(places.dir, `item-${id}`, lockTimeoutMs, () => {
+    if (!existsSync(file))
+      throw new NotFoundError("item-not-found", `work item ${JSON.stringify(arg)} not found in ${displayPath(places.dir, cwd)}`, {
+        fix: "sdd log list",
+      });
+    const before = readJsonFile(file, displayPath(file, cwd)).value;
+    const invalidBefore = itemProblems(before);
+    if (invalidBefore !== "")
+      throw new FindingsError("work-item-invalid", `${displayPath(file, cwd)}: not a valid work item: ${invalidBefore}`, {
+        file,
+        fix: "sdd log lint",
+      });
+    const item = edit(before as WorkItem);
+    const invalid = itemProblems(item);
+    if (invalid !== "")
+      throw new FindingsError("work-item-invalid", `the work item would be invalid: ${invalid}; nothing was written`, { file });
+    if (item.id !== id)
+      throw new FindingsError("work-item-invalid", `a work item's id cannot change (${id}); nothing was written`, { file });
+    writeFileAtomic(file, workItemJson(item));
+    return { file, before: before as WorkItem, item };
+  });
+}
+
+/** Read one item (validated), for commands that only look. */
+export function loadItem(places: WorklogPlaces, arg: string, cwd: string): { file: string; item: WorkItem } {
+  const file = itemFile(places, itemIdOf(places, arg, cwd));
   if (!existsSync(file))
-    throw new NotFoundError("item-not-found", `work item ${JSON.stringify(id)} not found in ${displayPath(places.dir, cwd)}`, {
+    throw new NotFoundError("item-not-found", `work item ${JSON.stringify(arg)} not found in ${displayPath(places.dir, cwd)}`, {
       fix: "sdd log list",
     });
-  return { file, item: readJsonFile(file, displayPath(file, cwd)).value as WorkItem };
+  const value = readJsonFile(file, displayPath(file, cwd)).value;
+  const invalid = itemProblems(value);
+  if (invalid !== "")
+    throw new FindingsError("work-item-invalid", `${displayPath(file, cwd)}: not a valid work item: ${invalid}`, {
+      file,
+      fix: "sdd log lint",
+    });
+  return { file, item: value as WorkItem };
 }
 
 export function today(env: NodeJS.ProcessEnv): string {

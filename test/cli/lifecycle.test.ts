@@ -161,8 +161,10 @@ describe("check-complete", () => {
       completed_tasks: 1,
       percentage: 50,
     });
-    // The task itself is a task node, so it is open too; its one open leaf is the remaining work.
-    expect(oneJson(task.stdout)).toMatchObject({ remaining_tasks: 1, incomplete_tasks: [{ id: "task-2-1" }, { id: "task-2-1-2" }] });
+    // A task with subtasks is judged by its subtasks: the open list and the count agree.
+    const taskReport = oneJson(task.stdout);
+    expect(taskReport).toMatchObject({ remaining_tasks: 1, incomplete_count: 1, incomplete_tasks: [{ id: "task-2-1-2" }] });
+    expect(taskReport.incomplete_tasks).toHaveLength(1);
     expect(subtaskDone.stdout).toContain(`${ID} task-2-1-1: complete (1/1)`);
   });
 

@@ -43,7 +43,7 @@ export function register(log: Command, ctx: CliContext): void {
       .option("--lock-timeout <duration>", "how long to wait for the lock"),
   ).action(async (flags: AddFlags) => {
     ctx.setGlobals(flags, ["text", "json"]);
-    const { places, store } = await worklog(ctx, flags);
+    const { loc, places, store } = await worklog(ctx, flags);
     const [
       { required },
       { createWorkItem, lintWorkItem },
@@ -57,7 +57,7 @@ export function register(log: Command, ctx: CliContext): void {
       import("../../core/errors.js"),
       import("../../core/paths.js"),
       import("node:fs"),
-      import("../../core/transaction.js"),
+      import("../../core/lock.js"),
     ]);
     const gate = ctx.promptGate(flags);
     const ask = (value: string | undefined, name: string, message: string): Promise<string> =>
@@ -99,7 +99,10 @@ export function register(log: Command, ctx: CliContext): void {
     let file: string;
     for (;;) {
       try {
-        file = await store.saveItem(places, item, { create: true, lockTimeoutMs: parseLockTimeout(flags.lockTimeout) });
+        file = await store.saveItem(places, item, {
+          create: true,
+          lockTimeoutMs: parseLockTimeout(flags.lockTimeout, loc.config.config.lockTimeoutMs),
+        });
         break;
       } catch (err) {
         if (!(err instanceof ConflictError && err.code === "item-exists") || tried.size >= 1000) throw err;

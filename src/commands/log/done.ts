@@ -32,8 +32,7 @@ export function register(log: Command, ctx: CliContext): void {
         });
       }
     }
-    const next = markDone(item, flags.date ?? store.today(ctx.env));
-    await store.saveItem(places, next);
+    const { item: next } = await store.updateItem(places, id, ctx.cwd, (current) => markDone(current, flags.date ?? store.today(ctx.env)));
     ctx.report({
       command: "log done",
       exitCode: 0,

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { resolve, sep } from "node:path";
 import type { Command } from "commander";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "../_shared.js";
 import { worklog } from "./_places.js";
@@ -21,7 +21,7 @@ export function register(log: Command, ctx: CliContext): void {
   ).action(async (flags: RenderFlags) => {
     ctx.setGlobals(flags, ["text", "json"]);
     const { loc, places, store } = await worklog(ctx, flags);
-    const [{ lineDiff }, { writeFileAtomic }, { displayPath }, { DataError }] = await Promise.all([
+    const [{ lineDiff }, { writeFileAtomic }, { displayPath }, { DataError, FindingsError, UsageError }] = await Promise.all([
       import("../../core/text-diff.js"),
       import("../../core/atomic.js"),
       import("../../core/paths.js"),
@@ -34,7 +34,20 @@ export function register(log: Command, ctx: CliContext): void {
         file: bad.file,
         ...(bad.error.line === undefined ? {} : { line: bad.error.line, column: bad.error.column ?? 1 }),
       });
+    const invalid = items.find((i) => !i.valid);
+    if (invalid !== undefined) {
+      throw new FindingsError("work-item-invalid", `${invalid.shown}: not a valid work item; nothing was rendered`, {
+        file: invalid.shown,
+        fix: "sdd log lint",
+      });
+    }
     const target = flags.output !== undefined ? resolve(ctx.cwd, flags.output) : places.logFile;
+    // Paths a user gives never let a write land outside the project.
+    if (flags.check !== true && !resolve(target).startsWith(resolve(places.root) + sep)) {
+      throw new UsageError(`--output ${flags.output ?? ""} is outside the project (${places.root}); nothing was written`, {
+        code: "outside-project",
+      });
+    }
     const text = store.renderItems(
       loc,
       places,

@@ -18,36 +18,28 @@ export function register(log: Command, ctx: CliContext): void {
   ).action(async (id: string, key: string, value: string | undefined, flags: SetFlags) => {
     ctx.setGlobals(flags, ["text", "json"]);
     const { places, store } = await worklog(ctx, flags);
-    const [{ setField, removeField, lintWorkItem }, { UsageError, FindingsError }] = await Promise.all([
+    const [{ setField, removeField }, { UsageError }] = await Promise.all([
       import("../../core/worklog/index.js"),
       import("../../core/errors.js"),
     ]);
-    const { item } = store.loadItem(places, id, ctx.cwd);
-    let next = item;
-    if (flags.unset === true) next = removeField(item, key);
-    else if (value === undefined) throw new UsageError(`give a value for ${key}, or --unset`);
-    else if (key === "title") next = { ...item, title: value };
-    else if (key === "tags")
-      next = {
-        ...item,
-        tags: value
-          .split(",")
-          .map((t) =>
-            t
-              .trim()
-              .replace(/^\[|\]$/g, "")
-              .toUpperCase(),
-          )
-          .filter((t) => t !== ""),
-      };
-    else next = setField(item, key, value);
-    const schema = lintWorkItem(next, {}).filter((f) => f.code === "log-schema");
-    if (schema.length > 0)
-      throw new FindingsError(
-        "work-item-invalid",
-        `the work item would be invalid: ${schema.map((f) => `${f.pointer}: ${f.message}`).join("; ")}`,
-      );
-    await store.saveItem(places, next);
+    if (flags.unset !== true && value === undefined) throw new UsageError(`give a value for ${key}, or --unset`);
+    const tagsOf = (v: string): string[] =>
+      v
+        .split(",")
+        .map((t) =>
+          t
+            .trim()
+            .replace(/^\[|\]$/g, "")
+            .toUpperCase(),
+        )
+        .filter((t) => t !== "");
+    const { before: item, item: next } = await store.updateItem(places, id, ctx.cwd, (current) => {
+      if (flags.unset === true) return removeField(current, key);
+      const v = value ?? "";
+      if (key === "title") return { ...current, title: v };
+      if (key === "tags") return { ...current, tags: tagsOf(v) };
+      return setField(current, key, v);
+    });
     ctx.report({
       command: "log set",
       exitCode: 0,

@@ -1,10 +1,9 @@
 /** Planners for metadata edits: revisions and task metadata. */
 import jsonpatch, { type Operation } from "fast-json-patch";
 import { UsageError } from "../errors.js";
-import { isObject, type JsonObject } from "../spec.js";
+import { BLOCKER_KEYS, isObject, type JsonObject } from "../spec.js";
 import type { Plan, PlanContext } from "../transaction.js";
 import { editNode, getNode } from "./node.js";
-import { BLOCKER_KEYS } from "./status.js";
 
 export interface RevisionInput {
   version: string;

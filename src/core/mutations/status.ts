@@ -4,12 +4,9 @@
  */
 import type { Operation } from "fast-json-patch";
 import { ConflictError, FindingsError } from "../errors.js";
-import { isObject, type JsonObject, type Status } from "../spec.js";
+import { BLOCKER_KEYS, isObject, type JsonObject, type Status } from "../spec.js";
 import type { Plan, PlanContext } from "../transaction.js";
 import { appendOp, editNode, getNode, nodePointer, workBelow } from "./node.js";
-
-export const BLOCKER_KEYS = ["blocked_at", "blocker_type", "blocker_description", "blocker_ticket", "blocked_by_external"] as const;
-export const BLOCKER_TYPES = ["dependency", "technical", "resource", "decision"] as const;
 
 export interface TransitionOptions {
   timestamp: string;

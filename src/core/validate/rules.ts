@@ -6,6 +6,7 @@
 import type { RawFinding, Severity } from "../findings.js";
 import { escapePointerToken, pointerOf } from "../json-source.js";
 import {
+  BLOCKER_KEYS,
   childrenOf,
   computeCounts,
   dependencyList,
@@ -33,7 +34,6 @@ const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 const TASK_CATEGORIES = new Set(["investigation", "implementation", "refactoring", "decision", "research"]);
 const ENTRY_TYPES = new Set(["status_change", "deviation", "blocker", "decision", "note", "completion"]);
 const NODE_TIMESTAMPS = ["started_at", "completed_at", "journaled_at", "blocked_at"] as const;
-const BLOCKER_KEYS = ["blocked_at", "blocker_type", "blocker_description", "blocker_ticket", "blocked_by_external"] as const;
 
 /** Statuses that may sit in each folder without a warning. */
 const FOLDER_STATUSES: Record<SpecFolder, readonly string[]> = {
