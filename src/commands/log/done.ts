@@ -28,7 +28,7 @@ export function register(log: Command, ctx: CliContext): void {
       const spec = store.specResolver(loc, places, ctx.cwd)(link);
       if (spec !== undefined && !spec.complete) {
         throw new FindingsError("spec-incomplete", `${item.id} links ${link}, which is not complete; finish it first`, {
-          fix: `sdd check-complete ${link.replace(/`/g, "")}   # or --force`,
+          fix: `${checkCommand(link)}   # or --force`,
         });
       }
     }
@@ -40,4 +40,12 @@ export function register(log: Command, ctx: CliContext): void {
       text: () => [`${item.id}: done (${fieldValue(next, "Done") ?? ""})`],
     });
   });
+}
+
+/** The check-complete command for an SDD Spec link (`id`, `path`, or `id#node`). */
+function checkCommand(link: string): string {
+  const [spec = "", node] = link.replace(/`/g, "").split("#");
+  return node === undefined
+    ? `sdd check-complete ${spec}`
+    : `sdd check-complete ${spec} ${node.startsWith("phase-") ? "--phase" : "--task"} ${node}`;
 }
