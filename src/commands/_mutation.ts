@@ -2,6 +2,7 @@
 import { Option, type Command } from "commander";
 import type { Operation } from "fast-json-patch";
 import type { Plan, PlanContext, TransactionResult } from "../core/transaction.js";
+import { journaledTypesOf } from "../core/spec.js";
 import type { Style } from "../output/style.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
@@ -93,10 +94,6 @@ export async function runMutation<T extends object>(
     },
   });
   return result;
-}
-
-export function journaledTypesOf(types: readonly string[] | undefined): ReadonlySet<string> {
-  return new Set(types ?? ["task", "verify"]);
 }
 
 export function defaultAuthor(env: NodeJS.ProcessEnv): string {

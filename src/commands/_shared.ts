@@ -167,3 +167,8 @@ export function hoistGlobalOptions(args: string[]): string[] {
   const dash = rest.indexOf("--");
   return dash === -1 ? [...rest, ...moved] : [...rest.slice(0, dash), ...moved, ...rest.slice(dash)];
 }
+
+/** Repeatable option values, in order. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}

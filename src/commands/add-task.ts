@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import type { CliContext } from "./_shared.js";
+import { collect, type CliContext } from "./_shared.js";
 import { runMutation, withMutationOptions, type MutationFlags } from "./_mutation.js";
 
 interface AddTaskFlags extends MutationFlags {
@@ -13,8 +13,6 @@ interface AddTaskFlags extends MutationFlags {
   filePath?: string;
   category?: string;
 }
-
-const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
 export function register(program: Command, ctx: CliContext): void {
   withMutationOptions(

@@ -1,6 +1,6 @@
 import { Option, type Command } from "commander";
 import { SPEC_FOLDERS } from "../core/spec.js";
-import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
+import { collect, withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
 interface CreateFlags extends GlobalOptions {
   title?: string;
@@ -11,8 +11,6 @@ interface CreateFlags extends GlobalOptions {
   workItem?: string;
   owner?: string;
 }
-
-const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
 export function register(program: Command, ctx: CliContext): void {
   withGlobalOptions(

@@ -4,7 +4,7 @@ import { SPEC_FOLDERS, type SpecFolder } from "../core/spec.js";
 import type { Operation } from "fast-json-patch";
 import type { Finding, RawFinding } from "../core/findings.js";
 import { executeMutation, formatPatch, withMutationOptions, type MutationFlags } from "./_mutation.js";
-import type { CliContext } from "./_shared.js";
+import { collect, type CliContext } from "./_shared.js";
 
 /** The lifecycle folder a spec file sits in, from its parent directory's name. */
 function folderFromPath(file: string): SpecFolder | undefined {
@@ -16,8 +16,6 @@ interface FixFlags extends MutationFlags {
   strict?: boolean;
   select?: string[];
 }
-
-const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
 
 export function register(program: Command, ctx: CliContext): void {
   withMutationOptions(

@@ -1,6 +1,6 @@
 import { Option, type Command } from "commander";
 import { UsageError } from "../core/errors.js";
-import type { CliContext } from "./_shared.js";
+import { collect, type CliContext } from "./_shared.js";
 import { runMutation, withMutationOptions, type MutationFlags } from "./_mutation.js";
 
 interface MetadataFlags extends MutationFlags {
@@ -16,8 +16,6 @@ interface MetadataFlags extends MutationFlags {
   unset: string[];
   force?: boolean;
 }
-
-const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
 export function register(program: Command, ctx: CliContext): void {
   withMutationOptions(

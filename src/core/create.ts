@@ -10,8 +10,7 @@ import { ConflictError, InternalError, UsageError } from "./errors.js";
 import { DEFAULT_STYLE, serializeJson } from "./json-write.js";
 import { withSpecLock } from "./lock.js";
 import { SPEC_FOLDERS, type SpecFolder } from "./spec.js";
-import { checkSpec } from "./validate/rules.js";
-import { schemaFindings } from "./validate/schema.js";
+import { specFindings } from "./validate/spec-findings.js";
 
 export interface CreateOptions {
   specsDir: string;
@@ -97,7 +96,7 @@ export async function createSpec(o: CreateOptions): Promise<{ spec_id: string; f
         fix: "choose another --id or name",
       });
     const spec = buildSpec(id, o);
-    const errors = [...schemaFindings("spec", spec), ...checkSpec(spec, { fileStem: id, folder })].filter((f) => f.severity === "error");
+    const errors = specFindings(spec, { fileStem: id, folder }).filter((f) => f.severity === "error");
     if (errors.length > 0) throw new InternalError(`the new spec would be invalid: ${errors.map((e) => e.message).join("; ")}`);
     const file = join(o.specsDir, folder, `${id}.json`);
     // A tree may hold only some lifecycle folders (the corpus has no archived/).

@@ -7,10 +7,9 @@ import type { Operation } from "fast-json-patch";
 import type { RawFinding } from "./findings.js";
 import { unescapePointerToken } from "./json-source.js";
 import { nodePointer } from "./mutations/node.js";
-import { BLOCKER_KEYS, dependencyList, isObject, own, type SpecFolder } from "./spec.js";
+import { BLOCKER_KEYS, dependencyList, isObject, own } from "./spec.js";
 import type { Plan, PlanContext } from "./transaction.js";
-import { checkSpec } from "./validate/rules.js";
-import { schemaFindings } from "./validate/schema.js";
+import { specFindings } from "./validate/spec-findings.js";
 
 export const FIXABLE = new Set([
   "rollup-mismatch",
@@ -25,8 +24,6 @@ export const FIXABLE = new Set([
   "node-id-mismatch",
 ]);
 
-const FOLDER_STATUS: Record<SpecFolder, string> = { pending: "pending", active: "active", completed: "completed", archived: "archived" };
-
 export interface FixPlanResult {
   targeted: RawFinding[];
   unfixable: RawFinding[];
@@ -36,12 +33,8 @@ function nodeIdOf(pointer: string): string {
   return unescapePointerToken(pointer.split("/")[2] ?? "");
 }
 
-export function specFindings(doc: unknown, ctx: PlanContext): RawFinding[] {
-  return [...schemaFindings("spec", doc), ...checkSpec(doc, { fileStem: ctx.ref.id, folder: ctx.ref.folder })];
-}
-
 export function planFix(ctx: PlanContext, only?: ReadonlySet<string>): Plan<FixPlanResult> {
-  const findings = specFindings(ctx.doc, ctx);
+  const findings = specFindings(ctx.doc, { fileStem: ctx.ref.id, folder: ctx.ref.folder });
   const h = isObject(ctx.doc.hierarchy) ? ctx.doc.hierarchy : {};
   const ops: Operation[] = [];
   const removals: { path: string; index: number }[] = [];
@@ -87,7 +80,7 @@ export function planFix(ctx: PlanContext, only?: ReadonlySet<string>): Plan<FixP
         break;
       }
       case "folder-status-mismatch":
-        if (ctx.ref.folder !== undefined) ops.push({ op: "replace", path: "/metadata/status", value: FOLDER_STATUS[ctx.ref.folder] });
+        if (ctx.ref.folder !== undefined) ops.push({ op: "replace", path: "/metadata/status", value: ctx.ref.folder });
         break;
       case "node-id-mismatch":
         ops.push({ op: "replace", path: `${nodePointer(id)}/id`, value: id });

@@ -19,7 +19,7 @@
  */
 import { pointerOf } from "./json-source.js";
 import { applyRollup, type RollupChange } from "./rollup.js";
-import { isObject, type JsonObject } from "./spec.js";
+import { journaledTypesOf, isObject, type JsonObject } from "./spec.js";
 
 export type MergeKind = "spec" | "work-item" | "json";
 
@@ -52,7 +52,7 @@ export const TRACKING_KEYS = [
 
 const STATUS_RANK: Readonly<Record<string, number>> = { pending: 0, in_progress: 1, completed: 2 };
 
-const JOURNALED_TYPES: ReadonlySet<string> = new Set(["task", "verify"]);
+const JOURNALED_TYPES: ReadonlySet<string> = journaledTypesOf(undefined);
 
 /** A member missing from an object (deleted, or never there). */
 const ABSENT: unique symbol = Symbol("absent");

@@ -4,6 +4,7 @@ import { listSpecFiles, resolveSpec, type SpecRef, type SpecsLocation } from "./
 import { SddError } from "./errors.js";
 import { displayPath } from "./paths.js";
 import { readJsonFile, type LoadedFile } from "./spec-file.js";
+import { journaledTypesOf } from "./spec.js";
 
 export interface OpenedSpec {
   ref: SpecRef;
@@ -19,7 +20,7 @@ export interface UnreadableSpec {
 }
 
 export function journaledTypes(config: SddConfig): ReadonlySet<string> {
-  return new Set(config.journaledTypes ?? ["task", "verify"]);
+  return journaledTypesOf(config.journaledTypes);
 }
 
 export function openSpec(loc: SpecsLocation, arg: string, cwd: string): OpenedSpec {

@@ -16,6 +16,14 @@ export const BLOCKER_TYPES = ["dependency", "technical", "resource", "decision"]
 /** The metadata of an active blocker, removed when the node leaves `blocked`. */
 export const BLOCKER_KEYS = ["blocked_at", "blocker_type", "blocker_description", "blocker_ticket", "blocked_by_external"] as const;
 
+/** Node types `check-journaling` requires a journal entry for, unless configured otherwise. */
+export const DEFAULT_JOURNALED_TYPES = ["task", "verify"] as const;
+
+/** The journaled node types of a config (`journaledTypes`), or the default. */
+export function journaledTypesOf(types: readonly string[] | undefined): ReadonlySet<string> {
+  return new Set(types ?? DEFAULT_JOURNALED_TYPES);
+}
+
 /** Node types that are units of work: the ones counted by roll-ups and by "complete". */
 export const WORK_TYPES: ReadonlySet<string> = new Set(["task", "subtask", "verify"]);
 

@@ -17,9 +17,8 @@ import { serializeJson } from "./json-write.js";
 import { DEFAULT_LOCK_TIMEOUT_MS, withSpecLock } from "./lock.js";
 import { readJsonFile } from "./spec-file.js";
 import { applyRollup, type RollupChange } from "./rollup.js";
-import { isObject, type JsonObject, type SpecFolder } from "./spec.js";
-import { checkSpec } from "./validate/rules.js";
-import { schemaFindings } from "./validate/schema.js";
+import { DEFAULT_JOURNALED_TYPES, isObject, type JsonObject, type SpecFolder } from "./spec.js";
+import { specFindings } from "./validate/spec-findings.js";
 
 export interface TransactionOptions {
   specsDir: string;
@@ -62,14 +61,12 @@ export interface TransactionResult<T> {
   moved_from?: string;
 }
 
-export const DEFAULT_JOURNALED_TYPES = ["task", "verify"] as const;
-
 function errorKeys(findings: RawFinding[]): Set<string> {
   return new Set(findings.filter((f) => f.severity === "error").map((f) => `${f.code} ${f.pointer}`));
 }
 
 function pureFindings(doc: unknown, ref: SpecRef): RawFinding[] {
-  return [...schemaFindings("spec", doc), ...checkSpec(doc, { fileStem: ref.id, folder: ref.folder })];
+  return specFindings(doc, { fileStem: ref.id, folder: ref.folder });
 }
 
 /** A spec given as a path may point anywhere; a write must stay inside the specs directory (CONTRACT 3). */

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { withGlobalOptions, type CliContext, type GlobalOptions } from "../_shared.js";
+import { collect, withGlobalOptions, type CliContext, type GlobalOptions } from "../_shared.js";
 import { worklog } from "./_places.js";
 
 interface AddFlags extends GlobalOptions {
@@ -19,7 +19,6 @@ interface AddFlags extends GlobalOptions {
   lockTimeout?: string;
 }
 
-const collect = (v: string, prev: string[]): string[] => [...prev, v];
 const code = (v: string): string => (v.startsWith("`") ? v : `\`${v}\``);
 
 export function register(log: Command, ctx: CliContext): void {

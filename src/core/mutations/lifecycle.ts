@@ -10,13 +10,6 @@ import { hierarchyOf } from "../queries.js";
 import { incompleteWork, isObject, SPEC_FOLDERS, type JsonObject, type SpecFolder } from "../spec.js";
 import type { Plan, PlanContext } from "../transaction.js";
 
-export const FOLDER_STATUS: Record<SpecFolder, string> = {
-  pending: "pending",
-  active: "active",
-  completed: "completed",
-  archived: "archived",
-};
-
 export function parseFolder(value: string): SpecFolder {
   if (!(SPEC_FOLDERS as readonly string[]).includes(value))
     throw new UsageError(`invalid folder ${JSON.stringify(value)}: use one of ${SPEC_FOLDERS.join(", ")}`);
@@ -73,7 +66,7 @@ export function planMove(
 ): Plan<MoveResult> {
   if (to === "completed") assertCompletable(ctx, options.journaledTypes, options.force);
   const ops = metadataOps(ctx.doc, (md) => {
-    md.status = FOLDER_STATUS[to];
+    md.status = to;
     if (options.stamp !== undefined) md[options.stamp] = ctx.timestamp;
   });
   return { ops, result: { from: ctx.ref.folder ?? null, to }, moveTo: to };
