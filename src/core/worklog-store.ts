@@ -260,35 +260,30 @@ export async function updateItem(
   const id = itemIdOf(places, arg, cwd);
   const file = itemFile(places, id);
   return withSpecLock(places.dir, `item-${id}`, lockTimeoutMs, () => {
-    if (!existsSync(file))
-      throw new NotFoundError("item-not-found", `work item ${JSON.stringify(arg)} not found in ${displayPath(places.dir, cwd)}`, {
-        fix: "sdd log list",
-      });
-    const before = readJsonFile(file, displayPath(file, cwd)).value;
-    const invalidBefore = itemProblems(before);
-    if (invalidBefore !== "")
-      throw new FindingsError("work-item-invalid", `${displayPath(file, cwd)}: not a valid work item: ${invalidBefore}`, {
-        file,
-        fix: "sdd log lint",
-      });
-    const item = edit(before as WorkItem);
+    const before = readValidItem(places, file, arg, cwd);
+    const item = edit(before);
     const invalid = itemProblems(item);
     if (invalid !== "")
       throw new FindingsError("work-item-invalid", `the work item would be invalid: ${invalid}; nothing was written`, { file });
     if (item.id !== id)
       throw new FindingsError("work-item-invalid", `a work item's id cannot change (${id}); nothing was written`, { file });
     writeFileAtomic(file, workItemJson(item));
-    return { file, before: before as WorkItem, item };
+    return { file, before, item };
   });
 }
 
 /** Read one item (validated), for commands that only look. */
 export function loadItem(places: WorklogPlaces, arg: string, cwd: string): { file: string; item: WorkItem } {
   const file = itemFile(places, itemIdOf(places, arg, cwd));
-  if (!existsSync(file))
+  return { file, item: readValidItem(places, file, arg, cwd) };
+}
+
+function readValidItem(places: WorklogPlaces, file: string, arg: string, cwd: string): WorkItem {
+  if (!existsSync(file)) {
     throw new NotFoundError("item-not-found", `work item ${JSON.stringify(arg)} not found in ${displayPath(places.dir, cwd)}`, {
       fix: "sdd log list",
     });
+  }
   const value = readJsonFile(file, displayPath(file, cwd)).value;
   const invalid = itemProblems(value);
   if (invalid !== "")
@@ -296,7 +291,7 @@ export function loadItem(places: WorklogPlaces, arg: string, cwd: string): { fil
       file,
       fix: "sdd log lint",
     });
-  return { file, item: value as WorkItem };
+  return value as WorkItem;
 }
 
 export function today(env: NodeJS.ProcessEnv): string {
