@@ -1,7 +1,8 @@
 // Build: compile the JSON Schemas to standalone ajv validators (so no schema is compiled at
-// run time), then compile the TypeScript to dist/.
-import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+// run time), then bundle the TypeScript into dist/ with esbuild. The bundle keeps lazy
+// loading: every dynamic import() becomes its own chunk, loaded only when it runs. Type
+// checking is `npm run typecheck` (tsc --noEmit); esbuild only strips the types.
+import { lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,6 +11,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
 const Ajv = require("ajv").default;
 const standaloneCode = require("ajv/dist/standalone").default;
+const esbuild = require("esbuild");
 
 const schemaDir = join(root, "schemas");
 const schemas = readdirSync(schemaDir)
@@ -22,9 +24,15 @@ for (const s of schemas) ajv.addSchema(s);
 
 const exportName = (id) => "validate" + id.split(":")[3].replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase());
 const exports = Object.fromEntries(schemas.map((s) => [exportName(s.$id), s.$id]));
-let code = standaloneCode(ajv, exports);
-// ajv's ESM output still require()s its small runtime helpers; give the module a require.
-code = `import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\n` + code;
+// ajv's output require()s its small runtime helpers. The one these schemas use, ucs2length
+// (for minLength), is a self-contained function: it is inlined, which spares every run
+// loading ajv's package through the CommonJS loader (about a millisecond).
+const ucs2length = require("ajv/dist/runtime/ucs2length").default;
+let code = standaloneCode(ajv, exports).replaceAll(`require("ajv/dist/runtime/ucs2length").default`, `(${ucs2length.toString()})`);
+// Any other helper a schema may come to need is still require()d: give the module a require.
+if (code.includes("require(")) {
+  code = `import { createRequire } from "node:module";\nconst require = createRequire(import.meta.url);\n` + code;
+}
 
 const dts =
   `import type { ErrorObject } from "ajv";\n` +
@@ -33,13 +41,122 @@ const dts =
     .map((name) => `export declare const ${name}: CompiledValidator;\n`)
     .join("");
 
-const outDirs = [join(root, "src", "generated"), join(root, "dist", "generated")];
+const generated = join(root, "src", "generated");
+mkdirSync(generated, { recursive: true });
+writeFileSync(join(generated, "validators.js"), code);
+writeFileSync(join(generated, "validators.d.ts"), dts);
 
-for (const dir of outDirs) {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "validators.js"), code);
-  writeFileSync(join(dir, "validators.d.ts"), dts);
+// Groups of modules bundled as one chunk each. With code splitting esbuild makes a chunk of
+// every set of modules that the same entry points reach, which cut the paths a run takes
+// into a dozen small files, and loading a module costs about as much as parsing 20 kB of
+// it. Every import of a group's module from outside the group is resolved to a module
+// re-exporting the whole group (the same module instances), so every entry point that
+// reaches one module of a group reaches all of it. A run that needs part of a group loads
+// the rest too.
+const GROUPS = {
+  // What every command loads: the command-line shell (commander and the shared output).
+  shell: [
+    "commander",
+    "./src/commands/_shared.ts",
+    "./src/output/style.ts",
+    "./src/output/envelope.ts",
+    "./src/output/findings-format.ts",
+    "./src/prompts.ts",
+    "./src/version.ts",
+    "./src/core/atomic.ts",
+  ],
+  // Reading and validating a spec (a validate worker loads only this and errors.ts).
+  kernel: [
+    "./src/core/validate/run.ts",
+    "./src/core/validate/parallel.ts",
+    "./src/core/validate/schema.ts",
+    "./src/core/validate/rules.ts",
+    "./src/core/validate/spec-findings.ts",
+    "./src/generated/validators.js",
+    "./src/core/spec.ts",
+    "./src/core/json-source.ts",
+    "./src/core/spec-file.ts",
+    "./src/core/paths.ts",
+    "./src/core/findings.ts",
+    "./src/core/discovery.ts",
+    "./src/core/config.ts",
+  ],
+};
+
+const groupChunks = {
+  name: "group-chunks",
+  setup(build) {
+    // File of each group member -> its group.
+    const groupOf = new Map();
+    build.onStart(async () => {
+      for (const [group, specifiers] of Object.entries(GROUPS)) {
+        for (const specifier of specifiers) {
+          const r = await build.resolve(specifier, { resolveDir: root, kind: "import-statement", pluginData: "group-chunks" });
+          if (r.errors.length > 0) throw new Error(`group ${group}: cannot resolve ${specifier}`);
+          groupOf.set(r.path, group);
+        }
+      }
+    });
+    build.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.namespace !== "file" || args.pluginData === "group-chunks" || args.kind === "entry-point") return undefined;
+      const resolved = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: "group-chunks" });
+      const group = resolved.errors.length === 0 ? groupOf.get(resolved.path) : undefined;
+      if (group === undefined || groupOf.get(args.importer) === group) return undefined;
+      return { path: group, namespace: "group-chunks" };
+    });
+    build.onLoad({ filter: /.*/, namespace: "group-chunks" }, (args) => ({
+      contents: [...groupOf]
+        .filter(([, group]) => group === args.path)
+        .map(([file]) => `export * from ${JSON.stringify(file)};`)
+        .join("\n"),
+      resolveDir: root,
+      loader: "js",
+    }));
+  },
+};
+
+// Bundled CommonJS (commander) calls require() through esbuild's shim, which needs a
+// require in the shim's module. It asks only for Node's built-in modules, which Node >= 20.16
+// hands out without making a require (making one costs over half a millisecond of every
+// run); anything else, or an older Node, gets a real require, made on first use. The other
+// modules are left without it.
+const BANNER =
+  `import { createRequire as __cr } from "node:module"; let __r; ` +
+  `const require = (id) => process.getBuiltinModule?.(id) ?? (__r ??= __cr(import.meta.url))(id);\n`;
+const usesRequire = (code) => /(?<![\w$.])require(?![\w$])/.test(code);
+
+const result = await esbuild.build({
+  absWorkingDir: root,
+  entryPoints: { main: "src/main.ts" },
+  outdir: join(root, "dist"),
+  chunkNames: "chunks/[name]-[hash]",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  // Loaded from node_modules at run time: large and rarely used (prompts, locks, patches).
+  external: ["@inquirer/prompts", "proper-lockfile", "fast-json-patch", "ajv", "ajv/*"],
+  plugins: [groupChunks],
+  legalComments: "none",
+  logLevel: "warning",
+  write: false,
+});
+
+// dist/ holds only this build's output: chunk names carry content hashes, so the chunks of
+// an earlier build (or an earlier tsc emit) would otherwise pile up in the package.
+const dist = join(root, "dist");
+let stat;
+try {
+  stat = lstatSync(dist);
+} catch {
+  stat = undefined;
 }
-
-execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", join(root, "tsconfig.json")], { stdio: "inherit" });
-copyFileSync(join(outDirs[0], "validators.js"), join(outDirs[1], "validators.js"));
+if (stat !== undefined) {
+  if (!stat.isDirectory()) throw new Error(`${dist} is not a directory (a symlink?); remove it by hand`);
+  rmSync(dist, { recursive: true });
+}
+for (const file of result.outputFiles) {
+  mkdirSync(dirname(file.path), { recursive: true });
+  writeFileSync(file.path, usesRequire(file.text) ? BANNER + file.text : file.text);
+}

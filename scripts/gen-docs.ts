@@ -12,4 +12,4 @@ const ctx = new CliContext({
   stdoutIsTTY: false,
   stdinIsTTY: false,
 });
-writeFileSync(new URL("../docs/commands.md", import.meta.url), renderCommandsMarkdown(buildProgram(ctx)));
+writeFileSync(new URL("../docs/commands.md", import.meta.url), renderCommandsMarkdown(await buildProgram(ctx)));

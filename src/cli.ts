@@ -1,16 +1,24 @@
 /**
- * The program: registers every command and is the single exit point that maps errors to
- * output and exit codes (CONTRACT 5).
+ * The program: registers the commands (every one, or only the one a run invokes) and is the
+ * single exit point that maps errors to output and exit codes (CONTRACT 5).
  */
 import { Command, CommanderError } from "commander";
 import { CliContext, hoistGlobalOptions, type CliIo } from "./commands/_shared.js";
-import { COMMANDS } from "./commands/index.js";
+import { commandsFor } from "./commands/index.js";
 import { InternalError, SddError, UsageError } from "./core/errors.js";
 import { envelope, errorPayload } from "./output/envelope.js";
 import type { Prompter } from "./prompts.js";
 import { VERSION } from "./version.js";
 
-export function buildProgram(ctx: CliContext, output: { json: boolean; captured: string[] } = { json: false, captured: [] }): Command {
+/**
+ * The program with its commands registered: every command, or, given the (hoisted)
+ * arguments of a run, only what that run needs (see commandsFor).
+ */
+export async function buildProgram(
+  ctx: CliContext,
+  output: { json: boolean; captured: string[] } = { json: false, captured: [] },
+  argv?: readonly string[],
+): Promise<Command> {
   const program = new Command("sdd")
     .description("Spec-driven development tracker: validate specs, update task status safely, gate journaling, render the work-item log.")
     .version(VERSION, "-V, --version")
@@ -26,7 +34,8 @@ export function buildProgram(ctx: CliContext, output: { json: boolean; captured:
   program.hook("preAction", (_this, action) => {
     ctx.commandName = commandPath(action);
   });
-  for (const register of COMMANDS) register(program, ctx);
+  const registers = await Promise.all(commandsFor(argv).map((c) => c.load()));
+  for (const register of registers) register(program, ctx);
   return program;
 }
 
@@ -46,7 +55,7 @@ export async function run(args: string[], io: CliIo, prompter?: Prompter): Promi
   const argv = hoistGlobalOptions(args);
   const json = wantsJson(args);
   const output = { json, captured: [] as string[] };
-  const program = buildProgram(ctx, output);
+  const program = await buildProgram(ctx, output, argv);
   // Known before parsing, so a usage error is reported under the command's name too.
   const named = argv.find((a) => !a.startsWith("-"));
   if (named !== undefined && program.commands.some((c) => c.name() === named)) ctx.commandName = named;

@@ -67,6 +67,7 @@ export class JsonSource {
   private readonly parsed: unknown;
   private index: SourceIndex | undefined;
   private duplicates: DuplicateKey[] | undefined;
+  private protoKeys: boolean | undefined;
   private lexemes: Map<string, string> | undefined;
   private lineStarts: number[] | undefined;
   /** How far `lineStarts` has been filled (they are found only as far as a position asks). */
@@ -91,10 +92,26 @@ export class JsonSource {
   get duplicateKeys(): DuplicateKey[] {
     if (this.index !== undefined) return this.index.duplicates;
     if (this.duplicates === undefined) {
-      const none = this.parsed !== undefined && keysAllDistinct(this.text, this.parsed);
+      let none = false;
+      if (this.parsed !== undefined) {
+        const keys = countKeys(this.parsed);
+        if (keys.count >= 0) {
+          this.protoKeys = keys.proto;
+          none = countTextKeys(this.text) === keys.count;
+        }
+      }
       this.duplicates = none ? [] : scan(this.text, this.file, WANT_DUPLICATES).duplicates;
     }
     return this.duplicates;
+  }
+
+  /**
+   * Whether some object of the parsed value has a member named "__proto__", learnt for free
+   * while duplicateKeys counted the members (for the reserved-key rule); undefined when it
+   * has not counted them.
+   */
+  get protoKey(): boolean | undefined {
+    return this.protoKeys;
   }
 
   /** The raw lexemes (as in sourceIndex), from a lighter scan when the index is not built yet. */
@@ -102,6 +119,25 @@ export class JsonSource {
     if (this.index !== undefined) return this.index.rawLexemes;
     this.lexemes ??= scan(this.text, this.file, WANT_LEXEMES).rawLexemes;
     return this.lexemes;
+  }
+
+  /**
+   * The raw lexemes serializeJson needs to write a changed value of this text in `style`
+   * (the text's own): none when the text is exactly what JSON.stringify writes for its
+   * value in that indentation, since then every lexeme is already what the serialiser
+   * writes for an unchanged value (a file sdd or the Python tool wrote, with ASCII text
+   * or without escapes); else rawLexemes. Checking costs a fraction of the scan.
+   */
+  lexemesForWrite(style: JsonStyle): ReadonlyMap<string, string> {
+    if (
+      this.index === undefined &&
+      this.lexemes === undefined &&
+      this.parsed !== undefined &&
+      isStringifyOutput(this.text, this.parsed, style)
+    ) {
+      return NO_LEXEMES;
+    }
+    return this.rawLexemes;
   }
 
   position(offset: number): Position {
@@ -140,6 +176,17 @@ export class JsonSource {
       p = p.slice(0, p.lastIndexOf("/"));
     }
   }
+}
+
+const NO_LEXEMES: ReadonlyMap<string, string> = new Map();
+
+/** Whether `text` is JSON.stringify's output for `value` in `style` (indentation, final newline, "\n" line breaks). */
+function isStringifyOutput(text: string, value: unknown, style: JsonStyle): boolean {
+  const { indent } = style;
+  if (indent === null || indent.length < 1 || indent.length > 10 || style.eol !== "\n") return false;
+  const end = style.finalNewline ? text.length - 1 : text.length;
+  const out = JSON.stringify(value, null, indent) as string | undefined;
+  return out !== undefined && out.length === end && text.startsWith(out) && (end === text.length || text.charCodeAt(end) === 10);
 }
 
 export function computeLineStarts(text: string): number[] {
@@ -235,7 +282,8 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
 
 /** Parse JSON text; a syntax error becomes a DataError (exit 4) with file:line:col. */
 export function parseJson(text: string, file: string): unknown {
-  if (text.trim() === "") {
+  // (text.trim() === "", without making the trimmed copy: \S is exactly what trim keeps.)
+  if (!/\S/.test(text)) {
     throw new DataError("json-empty", `${file}: the file is empty; a spec must be a JSON object`, {
       file,
       line: 1,
@@ -503,48 +551,80 @@ function needsRawString(raw: string): boolean {
   return false;
 }
 
-/** A string token, with the ':' after it when it is a member's key. */
-const STRING_TOKEN = /"[^"\\]*(?:\\[\s\S][^"\\]*)*"(?:[ \t\n\r]*:)?/g;
+/*
+ * Whether a text that JSON.parse accepted (as `parsed`) has no duplicate keys is decided
+ * without the scanner (a few times faster). JSON.parse keeps one member per distinct key,
+ * so the text repeats a key exactly when it holds more keys than the parsed value does
+ * (countTextKeys against countKeys). A value nested deeper than the scanner accepts is
+ * left to the scanner, so that it still reports json-too-deep.
+ */
 
 /**
- * Whether a text that JSON.parse accepted (as `parsed`) has no duplicate keys, decided
- * without the scanner (a few times faster). JSON.parse keeps one member per distinct key,
- * so the text repeats a key exactly when it holds more keys than the parsed value does.
- * The keys of the text are counted by matching its strings in order: outside a string a
- * quote only ever opens one, so the matches are exactly the string tokens, and a string
- * followed by ':' is a key. False (ask the scanner) when a value is nested deeper than the
- * scanner accepts, so that it still reports json-too-deep.
+ * The keys in a JSON text that JSON.parse accepted: its string tokens followed by ':'.
+ * Outside a string a quote only ever opens one, so the scan jumps from quote to quote: a
+ * string ends at the first quote not escaped (preceded by an even run of backslashes).
+ * -1 if a string is left open (not for a text JSON.parse accepted).
  */
-function keysAllDistinct(text: string, parsed: unknown): boolean {
-  const inValue = countKeys(parsed, 1);
-  if (inValue < 0) return false;
-  let inText = 0;
-  for (const token of text.match(STRING_TOKEN) ?? []) if (token.charCodeAt(token.length - 1) === 58) inText++;
-  return inText === inValue;
+function countTextKeys(text: string): number {
+  let keys = 0;
+  let open = text.indexOf('"');
+  while (open !== -1) {
+    let close = text.indexOf('"', open + 1);
+    while (close !== -1 && text.charCodeAt(close - 1) === 92) {
+      let k = close - 2;
+      while (text.charCodeAt(k) === 92) k--;
+      // close - 1 - k backslashes: an even run escapes nothing.
+      if ((close - 1 - k) % 2 === 0) break;
+      close = text.indexOf('"', close + 1);
+    }
+    if (close === -1) return -1;
+    let p = close + 1;
+    let c = text.charCodeAt(p);
+    while (c === 32 || c === 10 || c === 13 || c === 9) c = text.charCodeAt(++p);
+    if (c === 58) keys++;
+    open = text.indexOf('"', p);
+  }
+  return keys;
 }
 
-/** Keys of every object in a parsed value; -1 when a container sits deeper than MAX_JSON_DEPTH. */
-function countKeys(v: unknown, depth: number): number {
-  if (typeof v !== "object" || v === null) return 0;
-  if (depth > MAX_JSON_DEPTH) return -1;
-  let n = 0;
-  if (Array.isArray(v)) {
-    for (const item of v as unknown[]) {
-      const c = countKeys(item, depth + 1);
+/**
+ * The members of every object in a parsed value (own enumerable keys, as Object.keys counts
+ * them), -1 when a container sits deeper than MAX_JSON_DEPTH; and whether one of them is
+ * named "__proto__".
+ */
+function countKeys(value: unknown): { count: number; proto: boolean } {
+  // `for…in` walks the members without making their list (the cheapest walk); should
+  // Object.prototype have an enumerable member, the inherited keys it adds are skipped.
+  let ownOnly = false;
+  for (const key in {}) if (key !== undefined) ownOnly = true;
+  let proto = false;
+  const walk = (v: object, depth: number): number => {
+    if (depth > MAX_JSON_DEPTH) return -1;
+    let n = 0;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const item: unknown = v[i];
+        if (typeof item !== "object" || item === null) continue;
+        const c = walk(item, depth + 1);
+        if (c < 0) return -1;
+        n += c;
+      }
+      return n;
+    }
+    for (const key in v) {
+      if (ownOnly && !Object.hasOwn(v, key)) continue;
+      n++;
+      if (key === "__proto__") proto = true;
+      const item = (v as Record<string, unknown>)[key];
+      if (typeof item !== "object" || item === null) continue;
+      const c = walk(item, depth + 1);
       if (c < 0) return -1;
       n += c;
     }
     return n;
-  }
-  const obj = v as Record<string, unknown>;
-  const keys = Object.keys(obj);
-  n = keys.length;
-  for (const k of keys) {
-    const c = countKeys(obj[k], depth + 1);
-    if (c < 0) return -1;
-    n += c;
-  }
-  return n;
+  };
+  const count = typeof value === "object" && value !== null ? walk(value, 1) : 0;
+  return { count, proto };
 }
 
 function scan(text: string, file: string, want: ScanWants): SourceIndex {

@@ -24,6 +24,21 @@ function escapeNonAscii(s: string): string {
 export function serializeJson(value: unknown, style: JsonStyle, rawLexemes?: ReadonlyMap<string, string>): string {
   const raw = rawLexemes ?? new Map<string, string>();
   const { indent, asciiOnly } = style;
+  // No raw text to keep and an indentation JSON.stringify can write (it takes at most ten
+  // characters; an empty one would mean no line breaks): JSON.stringify writes exactly what
+  // the walk below would, several times faster. Line breaks only occur between items
+  // there (a string's own are escaped), so they take the file's convention by replacement;
+  // non-ASCII characters only occur inside strings, so escaping the text escapes them.
+  if (raw.size === 0 && indent !== null && indent.length >= 1 && indent.length <= 10) {
+    let text = JSON.stringify(value, null, indent) as string | undefined;
+    if (text !== undefined) {
+      if (style.eol !== "\n") text = text.replaceAll("\n", style.eol);
+      if (asciiOnly) text = escapeNonAscii(text);
+      if (style.finalNewline) text += style.eol;
+      if (style.bom) text = "\ufeff" + text;
+      return text;
+    }
+  }
   const nl = indent === null ? "" : style.eol;
   const itemSep = indent === null ? (style.compactSpaces ? ", " : ",") : ",";
   const keySep = indent === null && !style.compactSpaces ? ":" : ": ";

@@ -11,6 +11,8 @@ export interface LoadedFile {
   /** The text without a BOM. */
   text: string;
   value: unknown;
+  /** The file starts with a UTF-8 byte order mark (style.bom, known without detecting the style). */
+  bom: boolean;
   style: JsonStyle;
   source: JsonSource;
 }
@@ -28,5 +30,17 @@ export function readJsonFile(file: string, displayName = file): LoadedFile {
   }
   const { text, bom } = decodeUtf8(bytes, displayName);
   const value = parseJson(text, displayName);
-  return { file, text, value, style: detectStyle(text, bom), source: new JsonSource(text, displayName, value) };
+  // The style is needed only to write the file back (and its BOM flag by validate): it is
+  // detected on first use, as detecting it reads the whole text.
+  let style: JsonStyle | undefined;
+  return {
+    file,
+    text,
+    value,
+    bom,
+    get style(): JsonStyle {
+      return (style ??= detectStyle(text, bom));
+    },
+    source: new JsonSource(text, displayName, value),
+  };
 }

@@ -144,7 +144,7 @@ export async function transact<T>(options: TransactionOptions, planner: (ctx: Pl
     }
     if (options.dryRun === true) return base;
 
-    const text = serializeJson(after, loaded.style, loaded.source.rawLexemes);
+    const text = serializeJson(after, loaded.style, loaded.source.lexemesForWrite(loaded.style));
     const seq = lastSeq(options.specsDir, ref.id) + 1;
     writeBackup(options.specsDir, ref.id, seq, readFileSync(ref.file));
     guardRef.current?.assertHeld();

@@ -17,7 +17,7 @@ import { oneJson, REPO_ROOT, runCli, tempTree } from "../helpers.js";
 
 const SHELLS = ["bash", "zsh", "fish"] as const;
 
-function program(): Command {
+function program(): Promise<Command> {
   const ctx = new CliContext({
     cwd: REPO_ROOT,
     env: {},
@@ -30,7 +30,7 @@ function program(): Command {
 }
 
 const isHidden = (c: Command): boolean => (c as unknown as { _hidden?: boolean })._hidden === true;
-const COMMANDS = program().commands.filter((c) => !isHidden(c));
+const COMMANDS = (await program()).commands.filter((c) => !isHidden(c));
 const NAMES = COMMANDS.map((c) => c.name());
 
 const has = (tool: string): boolean => spawnSync(tool, ["--version"], { stdio: "ignore" }).error === undefined;
@@ -179,9 +179,9 @@ describe("sdd completion", () => {
 });
 
 describe("docs/commands.md", () => {
-  it("is what `npm run docs` generates from the command definitions", () => {
+  it("is what `npm run docs` generates from the command definitions", async () => {
     const onDisk = readFileSync(join(REPO_ROOT, "docs", "commands.md"), "utf8");
-    const generated = renderCommandsMarkdown(program());
+    const generated = renderCommandsMarkdown(await program());
     expect(onDisk, "docs/commands.md is stale: run `npm run docs` and commit the result").toBe(generated);
   });
 

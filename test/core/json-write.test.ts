@@ -8,8 +8,9 @@ import { CORPUS_SPECS } from "../helpers.js";
 
 /**
  * Load bytes the way readJsonFile does, and save the value again (optionally edited). The
- * raw lexemes come from the full source index and from the lexeme-only scan the
- * transaction uses; both must give the same bytes.
+ * raw lexemes come from the full source index, from the lexeme-only scan, and from what
+ * the transaction asks for (none for a text JSON.stringify wrote); all must give the same
+ * bytes.
  */
 function resave(bytes: Uint8Array, edit?: (value: any) => void): Buffer {
   const { text, bom } = decodeUtf8(bytes, "spec.json");
@@ -19,6 +20,8 @@ function resave(bytes: Uint8Array, edit?: (value: any) => void): Buffer {
   const viaIndex = serializeJson(value, style, new JsonSource(text, "spec.json").sourceIndex.rawLexemes);
   const viaLexemes = serializeJson(value, style, new JsonSource(text, "spec.json").rawLexemes);
   expect(viaLexemes).toBe(viaIndex);
+  const forWrite = new JsonSource(text, "spec.json", parseJson(text, "spec.json")).lexemesForWrite(style);
+  expect(serializeJson(value, style, forWrite)).toBe(viaIndex);
   return Buffer.from(viaIndex, "utf8");
 }
 
@@ -127,5 +130,28 @@ describe("a change touches only its own line", () => {
       v.b.push(3);
     }).toString("utf8");
     expect(out).toBe('{"a": 1.0, "b": [1, 2, 3], "c": "caf\\u00e9"}');
+  });
+});
+
+describe("serialising without raw lexemes", () => {
+  const value = {
+    a: 'caf\u00e9 \u2028 "q" \n\t \u0001 \ud83d\ude00 \ud800',
+    b: [1.5, -0, 1e21, 2 ** 53 + 2, Number.NaN, null, true, [], {}, [[]]],
+    c: { "\u00e9": { d: undefined, e: [undefined] } },
+    __proto__key: JSON.parse('{"__proto__": {"x": 1}}') as unknown,
+  };
+  const styles = [
+    { indent: "  ", eol: "\n", finalNewline: true, asciiOnly: false, bom: false, compactSpaces: false },
+    { indent: "\t", eol: "\r\n", finalNewline: false, asciiOnly: true, bom: true, compactSpaces: false },
+    { indent: "    ", eol: "\n", finalNewline: false, asciiOnly: true, bom: false, compactSpaces: false },
+    { indent: " ".repeat(12), eol: "\n", finalNewline: true, asciiOnly: false, bom: false, compactSpaces: false },
+    { indent: "", eol: "\n", finalNewline: true, asciiOnly: false, bom: false, compactSpaces: false },
+    { indent: null, eol: "\n", finalNewline: false, asciiOnly: false, bom: false, compactSpaces: true },
+  ] as const;
+
+  it.each(styles.map((s) => [JSON.stringify(s), s] as const))("%s: JSON.stringify's text is the walk's", (_, style) => {
+    // A raw lexeme at a pointer that does not exist keeps the walk, and changes nothing.
+    const walked = serializeJson(value, { ...style }, new Map([["/nowhere", '"x"']]));
+    expect(serializeJson(value, { ...style })).toBe(walked);
   });
 });

@@ -468,6 +468,96 @@ describe("one defect, one finding", () => {
   });
 });
 
+describe("tree checks on a hierarchy that is almost a sound tree", () => {
+  const PHASE = { title: "P", status: "pending", children: [], total_tasks: 0, completed_tasks: 0, metadata: {} };
+
+  it("a child listed twice while a sibling is listed nowhere: both defects, and the roll-ups", () => {
+    const spec = edit((s) => (s.hierarchy["phase-1"].children = ["task-1-1", "task-1-1", "verify-1-1"]));
+    expect(checkSpec(spec).map((f) => [f.code, f.severity, f.pointer])).toEqual([
+      ["hierarchy-duplicate-child", "error", "/hierarchy/phase-1/children/1"],
+      ["hierarchy-orphan", "error", "/hierarchy/task-1-2"],
+      ["rollup-mismatch", "error", "/hierarchy/spec-root/total_tasks"],
+      ["rollup-mismatch", "error", "/hierarchy/phase-1/total_tasks"],
+    ]);
+  });
+
+  it("two nodes listing each other away from the root are orphans (the walk from the root meets no cycle)", () => {
+    const spec = edit((s) => {
+      s.hierarchy["phase-2"] = { type: "phase", ...PHASE, parent: "phase-3", children: ["phase-3"] };
+      s.hierarchy["phase-3"] = { type: "phase", ...PHASE, parent: "phase-2", children: ["phase-2"] };
+    });
+    expect(checkSpec(spec).map((f) => [f.code, f.pointer])).toEqual([
+      ["hierarchy-orphan", "/hierarchy/phase-2"],
+      ["hierarchy-orphan", "/hierarchy/phase-3"],
+    ]);
+  });
+
+  it("a node that is its own parent and child is an orphan", () => {
+    const spec = edit((s) => {
+      s.hierarchy["task-1-2"].children = ["task-1-2"];
+      s.hierarchy["task-1-2"].parent = "task-1-2";
+      s.hierarchy["phase-1"].children = ["task-1-1", "verify-1-1"];
+    });
+    expect(checkSpec(spec).map((f) => [f.code, f.pointer])).toEqual([
+      ["hierarchy-orphan", "/hierarchy/task-1-2"],
+      ["rollup-mismatch", "/hierarchy/spec-root/total_tasks"],
+      ["rollup-mismatch", "/hierarchy/phase-1/total_tasks"],
+    ]);
+  });
+});
+
+describe("timestamps", () => {
+  // The definition: the pattern, then Date.parse (a space for the "T" is read as a "T").
+  const PATTERN = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+  const valid = (ts: string): boolean => PATTERN.test(ts) && !Number.isNaN(Date.parse(ts.length === 10 ? ts : ts.replace(" ", "T")));
+  const SAMPLES = [
+    "2026-01-05T10:00:00Z",
+    "2026-01-05T10:00:00.5Z",
+    "2026-01-05T10:00:00.25Z",
+    "2026-01-05T10:00:00.125Z",
+    "2026-01-05T10:00:00.1255Z",
+    "2026-02-30T10:00:00Z",
+    "2026-02-29T00:00:00Z",
+    "2024-02-29T23:59:59Z",
+    "2026-04-31T12:00:00Z",
+    "2026-13-01T00:00:00Z",
+    "2026-00-10T00:00:00Z",
+    "2026-01-32T00:00:00Z",
+    "2026-01-05T24:00:00Z",
+    "2026-01-05T23:60:00Z",
+    "2026-01-05T23:59:60Z",
+    "2026-01-05 10:00:00Z",
+    "2026-01-05",
+    "2026-01-05T10:00",
+    "2026-01-05T10:00:00+05:30",
+    "2026-01-05T10:00:00+0530",
+    "0999-01-01T00:00:00Z",
+    "1000-03-01T00:00:00Z",
+    "9999-12-31T23:59:59.999Z",
+    "2026-1-05T10:00:00Z",
+    "soon",
+  ];
+
+  it("timestamp-format and timestamp-order follow that definition and Date.parse, for every pair", () => {
+    const at = "/hierarchy/task-1-1/metadata";
+    for (const started of SAMPLES) {
+      for (const completed of SAMPLES) {
+        const spec = edit((s) => (s.hierarchy["task-1-1"].metadata = { started_at: started, completed_at: completed }));
+        const expected: [string, string][] = [];
+        if (!valid(started)) expected.push(["timestamp-format", `${at}/started_at`]);
+        if (!valid(completed)) expected.push(["timestamp-format", `${at}/completed_at`]);
+        if (valid(started) && valid(completed) && Date.parse(completed) < Date.parse(started)) {
+          expected.push(["timestamp-order", `${at}/completed_at`]);
+        }
+        const found = checkSpec(spec)
+          .filter((f) => f.code.startsWith("timestamp"))
+          .map((f): [string, string] => [f.code, f.pointer]);
+        expect(found, `${started} .. ${completed}`).toEqual(expected);
+      }
+    }
+  });
+});
+
 describe("docs/rules.md", () => {
   const doc = readFileSync(join(REPO_ROOT, "docs", "rules.md"), "utf8");
   const source = (...parts: string[]): string => readFileSync(join(REPO_ROOT, "src", ...parts), "utf8");

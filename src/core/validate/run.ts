@@ -12,6 +12,7 @@ import { displayPath } from "../paths.js";
 import type { DuplicateKey } from "../json-source.js";
 import { readJsonFile, type LoadedFile } from "../spec-file.js";
 import { isObject, SPEC_FOLDERS, type SpecFolder } from "../spec.js";
+import { validateTargets } from "./parallel.js";
 import { checkSpec } from "./rules.js";
 import { schemaFindings } from "./schema.js";
 
@@ -39,7 +40,7 @@ export interface ValidateResult {
   exitCode: ExitCodeValue;
 }
 
-interface Target {
+export interface Target {
   file: string;
   folder: SpecFolder | undefined;
 }
@@ -135,7 +136,7 @@ export function applyRuleConfig(findings: Finding[], rules: SddConfig["rules"]):
   return out;
 }
 
-interface FileOutcome {
+export interface FileOutcome {
   findings: Finding[];
   specId: string | undefined;
   unreadable: boolean;
@@ -173,7 +174,7 @@ export function validateFile(target: Target, cwd: string): FileOutcome {
   }
   const stem = basename(target.file).replace(/\.json$/i, "");
   const raw: RawFinding[] = [];
-  if (loaded.style.bom)
+  if (loaded.bom)
     raw.push({
       code: "json-bom",
       severity: "warning",
@@ -189,7 +190,7 @@ export function validateFile(target: Target, cwd: string): FileOutcome {
     });
   }
   raw.push(...schemaFindings("spec", loaded.value));
-  raw.push(...checkSpec(loaded.value, { fileStem: stem, folder: target.folder }));
+  raw.push(...checkSpec(loaded.value, { fileStem: stem, folder: target.folder, protoKey: loaded.source.protoKey }));
   raw.push(...linkFindings(loaded));
   const specId = isObject(loaded.value) && typeof loaded.value.spec_id === "string" ? loaded.value.spec_id : undefined;
   const findings = dedupeFindings(raw).map((r): Finding => {
@@ -208,8 +209,10 @@ export function runValidate(options: ValidateOptions): ValidateResult {
   let findings: Finding[] = [];
   let unreadable = 0;
   const byId = new Map<string, { file: string; line: number; column: number }[]>();
-  for (const target of targets) {
-    const r = validateFile(target, options.cwd);
+  const outcomes = validateTargets(targets, options.cwd);
+  for (let i = 0; i < targets.length; i++) {
+    const target = targets[i] as Target;
+    const r = outcomes[i] as FileOutcome;
     const shown = displayPath(target.file, options.cwd);
     findings.push(...r.findings);
     if (r.unreadable) unreadable++;
