@@ -2,7 +2,7 @@
  * The real specs of the airis sample corpus: every one loads, and exactly the known real
  * defects are reported (docs/rules.md, "Roll-up counting rule").
  */
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CORPUS_SPECS, oneJson, runCli } from "../helpers.js";
@@ -23,7 +23,9 @@ describe.skipIf(!existsSync(CORPUS_SPECS))("sdd validate on the sample corpus", 
     });
 
   it("loads every spec and reports exactly the known defects (exit 1)", async () => {
-    const r = await runCli(["validate", "--specs-dir", CORPUS_SPECS, "--json"], { cwd: CORPUS_SPECS });
+    // The real path: a child's working directory is reported without symlinks.
+    const specs = realpathSync(CORPUS_SPECS);
+    const r = await runCli(["validate", "--specs-dir", specs, "--json"], { cwd: specs });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(1);
     const report = oneJson(r.stdout);
