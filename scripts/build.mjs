@@ -135,8 +135,17 @@ const result = await esbuild.build({
   format: "esm",
   platform: "node",
   target: "node20",
-  // Loaded from node_modules at run time: large and rarely used (prompts, locks, patches).
-  external: ["@inquirer/prompts", "proper-lockfile", "fast-json-patch", "ajv", "ajv/*"],
+  // Loaded from node_modules at run time: large and rarely used (prompts, locks, patches, the
+  // MCP SDK that only `sdd mcp` loads).
+  external: [
+    "@inquirer/prompts",
+    "proper-lockfile",
+    "fast-json-patch",
+    "ajv",
+    "ajv/*",
+    "@modelcontextprotocol/sdk",
+    "@modelcontextprotocol/sdk/*",
+  ],
   plugins: [groupChunks],
   legalComments: "none",
   logLevel: "warning",

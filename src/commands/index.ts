@@ -46,6 +46,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "undo", load: async () => (await import("./undo.js")).register },
   { name: "doctor", load: async () => (await import("./doctor.js")).register },
   { name: "init", load: async () => (await import("./init.js")).register },
+  { name: "mcp", load: async () => (await import("./mcp.js")).register },
   { name: "merge-driver", load: async () => (await import("./merge-driver.js")).register },
   { name: "completion", load: async () => (await import("./completion.js")).register, needsAll: true },
   { name: "schema", load: async () => (await import("./schema.js")).register },

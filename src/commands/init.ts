@@ -5,6 +5,7 @@ import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_share
 interface InitFlags extends GlobalOptions {
   mergeDriver?: boolean;
   driverCommand?: string;
+  agents?: boolean;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -15,7 +16,11 @@ export function register(program: Command, ctx: CliContext): void {
         "scaffold sdd.config.json, the specs folders, the work-item folder, a CI workflow and a pre-commit hook; never overwrites a file",
       )
       .option("--merge-driver", "also register sdd's git merge driver for spec and work-item JSON (.gitattributes and git config)")
-      .option("--driver-command <cmd>", 'how git runs sdd for the merge driver (default "npx --no-install sdd"); implies --merge-driver'),
+      .option("--driver-command <cmd>", 'how git runs sdd for the merge driver (default "npx --no-install sdd"); implies --merge-driver')
+      .option(
+        "--agents",
+        "also write the sdd workflow for coding agents into AGENTS.md (and a pointer in CLAUDE.md if present), between markers",
+      ),
   ).action(async (flags: InitFlags) => {
     ctx.setGlobals(flags, ["text", "json"]);
     const [{ runInit, DEFAULT_DRIVER_COMMAND }, { findRepoRoot }] = await Promise.all([
@@ -25,11 +30,15 @@ export function register(program: Command, ctx: CliContext): void {
     const root = flags.path !== undefined ? resolve(ctx.cwd, flags.path) : (findRepoRoot(ctx.cwd) ?? ctx.cwd);
     const command = flags.driverCommand ?? DEFAULT_DRIVER_COMMAND;
     const wantDriver = flags.mergeDriver === true || flags.driverCommand !== undefined;
+    const agentFiles = flags.agents === true ? await import("../core/init/agents.js") : undefined;
+    // Checked first, so markers that do not pair up refuse the run before anything is written.
+    agentFiles?.checkAgentFiles(root);
     const r = runInit({
       root,
       specsDir: flags.specsDir === undefined ? undefined : resolve(ctx.cwd, flags.specsDir),
       mergeDriver: wantDriver ? { command } : undefined,
     });
+    const agents = agentFiles?.writeAgentFiles(root);
     const driver = r.mergeDriver;
     const driverLines =
       driver === undefined
@@ -40,15 +49,22 @@ export function register(program: Command, ctx: CliContext): void {
             ...driver.config.map((c) => `${c.changed ? "set    " : "kept   "} git config ${c.key} "${c.value}"`),
             "the git config is per clone: run sdd init --merge-driver in every clone (see docs/branches.md)",
           ];
-    const changed = r.created.length > 0 || (driver !== undefined && (driver.added.length > 0 || driver.config.some((c) => c.changed)));
+    const agentLines = (agents ?? []).map(
+      (a) => `${a.action.padEnd(7)} ${a.file}${a.action === "unchanged" ? " (sdd section up to date)" : " (sdd section)"}`,
+    );
+    const changed =
+      r.created.length > 0 ||
+      (driver !== undefined && (driver.added.length > 0 || driver.config.some((c) => c.changed))) ||
+      (agents ?? []).some((a) => a.action !== "unchanged");
     ctx.report({
       command: "init",
       exitCode: 0,
-      payload: { root, ...r },
+      payload: { root, ...r, ...(agents === undefined ? {} : { agents }) },
       text: () => [
         ...r.created.map((f) => `created ${f}`),
         ...r.kept.map((f) => `kept    ${f} (exists)`),
         ...driverLines,
+        ...agentLines,
         !changed
           ? "nothing to do: already initialised"
           : r.created.length === 0

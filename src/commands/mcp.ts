@@ -1,0 +1,17 @@
+import type { Command } from "commander";
+import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
+
+export function register(program: Command, ctx: CliContext): void {
+  withGlobalOptions(
+    program
+      .command("mcp")
+      .description(
+        "serve sdd's commands as Model Context Protocol tools, and the specs and the work-item log as resources, over stdio (docs/mcp.md)",
+      ),
+  ).action(async (flags: GlobalOptions) => {
+    // stdout carries the protocol: nothing else may be printed there.
+    ctx.setGlobals(flags, ["text"]);
+    const { serveMcp } = await import("../mcp/server.js");
+    await serveMcp({ cwd: ctx.cwd, env: ctx.env, specsDir: flags.specsDir, path: flags.path });
+  });
+}
