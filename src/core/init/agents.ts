@@ -35,7 +35,7 @@ exit codes: 0 ok, 1 findings, 2 usage or not found, 3 conflict, 4 unreadable fil
 /** The same workflow for an MCP client, in the server's tool names (the initialize result). */
 export const AGENT_INSTRUCTIONS = `sdd tracks this project's work as specs (JSON) and a work-item log. Work through these tools, never by editing spec files:
 1. find work: next_task, list_specs, task_info (read the spec itself as the resource sdd://spec/<id>);
-2. claim a task atomically: update_status with status "in_progress" and from "pending" (an error with code status-mismatch, exit 3, means another agent took it: pick another);
+2. claim a task atomically: update_status with status "in_progress" and from "pending" (an error with code precondition-failed, exit 3, means another agent took it: pick another);
 3. journal decisions and changes: add_journal with task_id;
 4. blocked: mark_blocked (unblock_task when it clears);
 5. finish: complete_task (status, journal entry and roll-ups in one transaction);
