@@ -156,7 +156,8 @@ export function deriveTool(program: Command, spec: ToolSpec): Tool {
   for (const o of cmd.options) {
     const long = o.long?.replace(/^--(no-)?/, "");
     if (long === undefined || o.hidden || SERVER_OPTIONS.has(long)) continue;
-    const value = o.isBoolean() ? "boolean" : o.variadic || Array.isArray(o.defaultValue) ? "strings" : "string";
+    // A flag (or its --no- form) takes no value; commander's isBoolean() leaves out --no- flags.
+    const value = !o.required && !o.optional ? "boolean" : o.variadic || Array.isArray(o.defaultValue) ? "strings" : "string";
     const prop = propName(long);
     add(
       prop,
