@@ -26,7 +26,14 @@ describe("sdd init --agents", () => {
     const text = read(root, "AGENTS.md");
     expect(text.startsWith(MARKER_START + "\n")).toBe(true);
     expect(text.endsWith(MARKER_END + "\n")).toBe(true);
-    for (const step of ["sdd next-task", "--from pending", "sdd add-journal", "sdd complete-task", "sdd ci", "Never edit a spec's JSON by hand"])
+    for (const step of [
+      "sdd next-task",
+      "--from pending",
+      "sdd add-journal",
+      "sdd complete-task",
+      "sdd ci",
+      "Never edit a spec's JSON by hand",
+    ])
       expect(text, step).toContain(step);
     expect(existsSync(join(root, "CLAUDE.md"))).toBe(false);
     // The rest of init ran too.

@@ -57,7 +57,9 @@ describe("deriveTool", () => {
   });
 
   it("builds the command line: options as --flag=value, then --json, then the arguments after --", () => {
-    expect(toArgv(demo, { spec: "-s", rest: ["x", "--y"], reason: "--json", tag: ["T1", "T2"], dry_run: true, render: false }, ["--path=/p"])).toEqual([
+    expect(
+      toArgv(demo, { spec: "-s", rest: ["x", "--y"], reason: "--json", tag: ["T1", "T2"], dry_run: true, render: false }, ["--path=/p"]),
+    ).toEqual([
       "demo",
       "--reason=--json",
       "--tag=T1",
@@ -72,7 +74,14 @@ describe("deriveTool", () => {
       "x",
       "--y",
     ]);
-    expect(toArgv(demo, { spec: "s", reason: "r", dry_run: false, render: true })).toEqual(["demo", "--reason=r", "--json", "--no-input", "--", "s"]);
+    expect(toArgv(demo, { spec: "s", reason: "r", dry_run: false, render: true })).toEqual([
+      "demo",
+      "--reason=r",
+      "--json",
+      "--no-input",
+      "--",
+      "s",
+    ]);
   });
 
   it("refuses what the schema does not allow, as a usage error (exit 2) naming the argument", () => {
