@@ -3,10 +3,11 @@
  * Every tool is called on a temp repository and the files are checked afterwards; bad
  * arguments are tool errors carrying the CLI's code and exit code; the server keeps going.
  */
+import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { makeSpec, oneJson, runCli, specsTree } from "../helpers.js";
+import { BIN, makeSpec, oneJson, runCli, specsTree } from "../helpers.js";
 import { rssKb, serve } from "./helpers.js";
 
 const ID = "demo-2026-01-01-001";
@@ -291,6 +292,69 @@ describe("sdd mcp: resources", () => {
       expect(err!.data, uri).toMatchObject({ code, exit_code: 2 });
     }
     expect((await s.client.listResources()).resources.length).toBe(2);
+  });
+});
+
+/** Raw newline-delimited JSON-RPC: write the lines, close stdin, collect what comes back. */
+function rawSession(cwd: string, lines: string[]): Promise<{ code: number | null; replies: Record<string, any>[]; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BIN, "mcp"], { cwd, env: { ...process.env, NO_COLOR: "1" }, stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      out += d;
+      // Close the input once every request (a line with an id) has its answer.
+      const answered = out.split("\n").filter((l) => l.trim() !== "").length;
+      if (answered >= lines.filter((l) => l.includes('"id"')).length) child.stdin.end();
+    });
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
+    child.on("error", reject);
+    child.on("close", (code) =>
+      resolvePromise({
+        code,
+        replies: out
+          .split("\n")
+          .filter((l) => l.trim() !== "")
+          .map((l) => JSON.parse(l) as Record<string, any>),
+        stderr: err,
+      }),
+    );
+    for (const l of lines) child.stdin.write(l + "\n");
+  });
+}
+
+describe("sdd mcp: the wire", () => {
+  it("speaks newline-delimited JSON-RPC, shrugs off a line that is not JSON, and exits 0 when its input ends", async () => {
+    const dir = repo();
+    const init = { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } };
+    const r = await rawSession(dir, [
+      JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: init }),
+      JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
+      "this is not json",
+      JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "progress", arguments: { spec: ID } } }),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const byId = new Map(r.replies.filter((m) => m.id !== undefined).map((m) => [m.id, m]));
+    expect(byId.get(1)?.result.serverInfo.name).toBe("sdd");
+    expect(byId.get(2)?.result.structuredContent).toMatchObject({ command: "progress", ok: true, spec_id: ID });
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("exits 0, printing nothing, when its input is empty", async () => {
+    const r = await runCli(["mcp"], { cwd: repo() });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe("");
+  });
+
+  it("takes calls in parallel: every one of 20 concurrent writes to one spec lands", async () => {
+    const dir = repo();
+    const s = await serve(dir);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => s.call("add_journal", { spec: ID, title: `entry ${i}`, content: "parallel" })),
+    );
+    for (const r of results) expect(r.isError, r.text).toBe(false);
+    const titles = (readSpec(dir).journal as { title: string }[]).map((e) => e.title).sort();
+    expect(titles).toEqual(Array.from({ length: 20 }, (_, i) => `entry ${i}`).sort());
   });
 });
 
