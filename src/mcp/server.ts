@@ -9,8 +9,11 @@
  */
 import { readFileSync } from "node:fs";
 import type { CallToolResult, ReadResourceResult, Resource } from "@modelcontextprotocol/sdk/types.js";
+import { run } from "../cli.js";
 import type { CliIo } from "../commands/_shared.js";
-import { InternalError, SddError, UsageError } from "../core/errors.js";
+import { assertSafeSpecId, findSpecsDir, listSpecFiles, resolveSpec, type SpecsLocation } from "../core/discovery.js";
+import { DataError, FindingsError, InternalError, NotFoundError, SddError, UsageError } from "../core/errors.js";
+import { readItems, renderItems, worklogPlaces } from "../core/worklog-store.js";
 import { envelope, errorPayload, type Envelope } from "../output/envelope.js";
 import { VERSION } from "../version.js";
 import { deriveTools, toArgv, type Tool } from "./tools.js";
@@ -37,7 +40,6 @@ export async function callTool(tool: Tool, args: unknown, o: McpServerOptions): 
   const warnings: string[] = [];
   try {
     const argv = toArgv(tool, args, serverOptions(o));
-    const { run } = await import("../cli.js");
     let out = "";
     const io: CliIo = {
       cwd: o.cwd,
@@ -71,14 +73,12 @@ function serverOptions(o: McpServerOptions): string[] {
   return [...(o.specsDir === undefined ? [] : [`--specs-dir=${o.specsDir}`]), ...(o.path === undefined ? [] : [`--path=${o.path}`])];
 }
 
-async function locate(o: McpServerOptions) {
-  const { findSpecsDir } = await import("../core/discovery.js");
+function locate(o: McpServerOptions): SpecsLocation {
   return findSpecsDir({ cwd: o.cwd, specsDir: o.specsDir, path: o.path, env: o.env });
 }
 
-export async function listResources(o: McpServerOptions): Promise<Resource[]> {
-  const { listSpecFiles } = await import("../core/discovery.js");
-  const loc = await locate(o);
+export function listResources(o: McpServerOptions): Resource[] {
+  const loc = locate(o);
   const specs: Resource[] = listSpecFiles(loc.specsDir).map((r) => ({
     uri: SPEC_URI + encodeURIComponent(r.id),
     name: r.id,
@@ -91,11 +91,9 @@ export async function listResources(o: McpServerOptions): Promise<Resource[]> {
   ];
 }
 
-export async function readResource(uri: string, o: McpServerOptions): Promise<ReadResourceResult> {
+export function readResource(uri: string, o: McpServerOptions): ReadResourceResult {
   if (uri === LOG_URI) {
-    const { worklogPlaces, readItems, renderItems } = await import("../core/worklog-store.js");
-    const { DataError, FindingsError } = await import("../core/errors.js");
-    const loc = await locate(o);
+    const loc = locate(o);
     const places = worklogPlaces(loc);
     const { items, unreadable } = readItems(places, o.cwd);
     const bad = unreadable[0];
@@ -115,8 +113,7 @@ export async function readResource(uri: string, o: McpServerOptions): Promise<Re
     return { contents: [{ uri, mimeType: "text/markdown", text }] };
   }
   if (uri.startsWith(SPEC_URI)) {
-    const { resolveSpec, assertSafeSpecId } = await import("../core/discovery.js");
-    const loc = await locate(o);
+    const loc = locate(o);
     const raw = uri.slice(SPEC_URI.length);
     let id = raw;
     try {
@@ -131,7 +128,6 @@ export async function readResource(uri: string, o: McpServerOptions): Promise<Re
     const ref = resolveSpec(id, loc.specsDir, o.cwd);
     return { contents: [{ uri, mimeType: "application/json", text: readFileSync(ref.file, "utf8") }] };
   }
-  const { NotFoundError } = await import("../core/errors.js");
   throw new NotFoundError("resource-not-found", `${uri}: no such resource; sdd serves ${SPEC_URI}<spec id> and ${LOG_URI}`, {
     fix: "resources/list",
   });
@@ -185,9 +181,9 @@ export async function serveMcp(o: McpServerOptions): Promise<void> {
         : types.ErrorCode.InternalError;
     return new types.McpError(rpcCode, err.message, { ...(errorPayload(err).error as object), exit_code: err.exitCode });
   };
-  server.setRequestHandler(types.ListResourcesRequestSchema, async () => {
+  server.setRequestHandler(types.ListResourcesRequestSchema, () => {
     try {
-      return { resources: await listResources(o) };
+      return { resources: listResources(o) };
     } catch (caught) {
       throw asMcpError(caught);
     }
@@ -197,9 +193,9 @@ export async function serveMcp(o: McpServerOptions): Promise<void> {
       { uriTemplate: `${SPEC_URI}{spec_id}`, name: "spec", description: "a spec's JSON file", mimeType: "application/json" },
     ],
   }));
-  server.setRequestHandler(types.ReadResourceRequestSchema, async (req) => {
+  server.setRequestHandler(types.ReadResourceRequestSchema, (req) => {
     try {
-      return await readResource(req.params.uri, o);
+      return readResource(req.params.uri, o);
     } catch (caught) {
       throw asMcpError(caught);
     }
