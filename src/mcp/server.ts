@@ -11,10 +11,10 @@ import { readFileSync } from "node:fs";
 import type { CallToolResult, ReadResourceResult, Resource } from "@modelcontextprotocol/sdk/types.js";
 import { run } from "../cli.js";
 import type { CliIo } from "../commands/_shared.js";
-import { assertSafeSpecId, findSpecsDir, listSpecFiles, resolveSpec, type SpecsLocation } from "../core/discovery.js";
+import { assertSafeSpecId, findSpecsDir, listSpecFiles, resolveSpec, type SpecsLocation } from "../core/store/discovery.js";
 import { DataError, FindingsError, InternalError, NotFoundError, SddError, UsageError } from "../core/errors.js";
-import { readItems, renderItems, worklogPlaces } from "../core/worklog-store.js";
-import { envelope, errorPayload, type Envelope } from "../output/envelope.js";
+import { readItems, renderItems, worklogPlaces } from "../core/worklog/store.js";
+import { envelope, errorPayload, type Envelope } from "../ui/envelope.js";
 import { VERSION } from "../version.js";
 import { deriveTools, toArgv, type Tool } from "./tools.js";
 

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../atomic.js";
+import { writeFileAtomic } from "../store/atomic.js";
 import { DataError } from "../errors.js";
 
 /** The workflow, as the CLI runs it (AGENTS.md). */
