@@ -52,6 +52,10 @@ function wantsJson(args: readonly string[]): boolean {
 /** Run the CLI; returns the exit code. Never throws. */
 export async function run(args: string[], io: CliIo, prompter?: Prompter): Promise<number> {
   const ctx = new CliContext(io, prompter);
+  ctx.runner = {
+    run: (a, runIo) => run(a, runIo),
+    program: () => buildProgram(new CliContext({ ...io, stdout: () => undefined, stderr: () => undefined })),
+  };
   const argv = hoistGlobalOptions(args);
   const json = wantsJson(args);
   const output = { json, captured: [] as string[] };

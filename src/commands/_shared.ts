@@ -44,10 +44,22 @@ export interface Outcome {
   summaryTitle?: string;
 }
 
+/**
+ * The CLI itself, handed to a front end that runs its commands (the MCP server), so that
+ * front end depends on no module of the CLI's. Set by cli.ts.
+ */
+export interface CliRunner {
+  /** Run one command line, its output going to `io`; returns the exit code. */
+  run: (args: string[], io: CliIo) => Promise<number>;
+  /** A program with every command registered, to read their definitions from. */
+  program: () => Promise<Command>;
+}
+
 export class CliContext {
   commandName = "sdd";
   format: OutputFormat = "text";
   exitCode = 0;
+  runner: CliRunner | undefined;
   private noColor = false;
 
   constructor(

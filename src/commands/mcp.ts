@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { InternalError } from "../core/errors.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
 export function register(program: Command, ctx: CliContext): void {
@@ -11,7 +12,8 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (flags: GlobalOptions) => {
     // stdout carries the protocol: nothing else may be printed there.
     ctx.setGlobals(flags, ["text"]);
+    if (ctx.runner === undefined) throw new InternalError("sdd mcp needs the CLI to run its tools");
     const { serveMcp } = await import("../mcp/server.js");
-    await serveMcp({ cwd: ctx.cwd, env: ctx.env, specsDir: flags.specsDir, path: flags.path });
+    await serveMcp({ runner: ctx.runner, cwd: ctx.cwd, env: ctx.env, specsDir: flags.specsDir, path: flags.path });
   });
 }

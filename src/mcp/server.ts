@@ -9,8 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { CallToolResult, ReadResourceResult, Resource } from "@modelcontextprotocol/sdk/types.js";
-import { run } from "../cli.js";
-import type { CliIo } from "../commands/_shared.js";
+import type { CliIo, CliRunner } from "../commands/_shared.js";
 import { assertSafeSpecId, findSpecsDir, listSpecFiles, resolveSpec, type SpecsLocation } from "../core/store/discovery.js";
 import { DataError, FindingsError, InternalError, NotFoundError, SddError, UsageError } from "../core/errors.js";
 import { readItems, renderItems, worklogPlaces } from "../core/worklog/store.js";
@@ -19,6 +18,8 @@ import { VERSION } from "../version.js";
 import { deriveTools, toArgv, type Tool } from "./tools.js";
 
 export interface McpServerOptions {
+  /** The CLI whose commands the tools run. */
+  runner: CliRunner;
   cwd: string;
   env: NodeJS.ProcessEnv;
   /** `--specs-dir` and `--path` given to `sdd mcp`, passed on to every call. */
@@ -49,7 +50,7 @@ export async function callTool(tool: Tool, args: unknown, o: McpServerOptions): 
       stdoutIsTTY: false,
       stdinIsTTY: false,
     };
-    await run(argv, io);
+    await o.runner.run(argv, io);
     report = JSON.parse(out) as Envelope;
   } catch (caught) {
     const err = caught instanceof SddError ? caught : new InternalError(caught instanceof Error ? caught.message : String(caught));
@@ -141,7 +142,7 @@ export async function serveMcp(o: McpServerOptions): Promise<void> {
     import("@modelcontextprotocol/sdk/types.js"),
     import("../core/init/agents.js"),
   ]);
-  const tools = await deriveTools();
+  const tools = deriveTools(await o.runner.program());
   const byName = new Map(tools.map((t) => [t.name, t]));
   const server = new Server(
     { name: "sdd", version: VERSION },

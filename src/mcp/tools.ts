@@ -4,9 +4,7 @@
  * this process with `--json`, so a tool does exactly what the command does (the same core
  * functions, the same locked transaction) and returns the same JSON document.
  */
-import { Command, type Argument, type Option } from "commander";
-import { CliContext, type CliIo } from "../commands/_shared.js";
-import { COMMANDS } from "../commands/index.js";
+import type { Argument, Command, Option } from "commander";
 import { UsageError } from "../core/errors.js";
 
 export interface ToolSpec {
@@ -83,28 +81,6 @@ export function toolName(command: readonly string[]): string {
 
 const propName = (s: string): string => s.replace(/-/g, "_");
 
-const NO_IO: CliIo = {
-  cwd: process.cwd(),
-  env: {},
-  stdout: () => undefined,
-  stderr: () => undefined,
-  stdoutIsTTY: false,
-  stdinIsTTY: false,
-};
-
-/** The commander definitions of the given commands, registered on a program of their own. */
-export async function loadCommands(specs: readonly ToolSpec[] = TOOL_SPECS): Promise<Command> {
-  const program = new Command("sdd");
-  const ctx = new CliContext(NO_IO);
-  const tops = [...new Set(specs.map((s) => s.command[0]))];
-  for (const top of tops) {
-    const entry = COMMANDS.find((c) => c.name === top);
-    if (entry === undefined) throw new Error(`no command ${String(top)} for an MCP tool`);
-    (await entry.load())(program, ctx);
-  }
-  return program;
-}
-
 function findCommand(program: Command, words: readonly string[]): Command {
   let cmd = program;
   for (const w of words) {
@@ -177,8 +153,8 @@ export function deriveTool(program: Command, spec: ToolSpec): Tool {
   };
 }
 
-export async function deriveTools(specs: readonly ToolSpec[] = TOOL_SPECS): Promise<Tool[]> {
-  const program = await loadCommands(specs);
+/** The tools, from a program with their commands registered. */
+export function deriveTools(program: Command, specs: readonly ToolSpec[] = TOOL_SPECS): Tool[] {
   return specs.map((s) => deriveTool(program, s));
 }
 

@@ -4,6 +4,8 @@
  */
 import { Command, Option } from "commander";
 import { describe, expect, it } from "vitest";
+import { buildProgram } from "../../src/cli.js";
+import { CliContext } from "../../src/commands/_shared.js";
 import { SddError } from "../../src/core/errors.js";
 import { deriveTool, deriveTools, toArgv, toolName, TOOL_SPECS, type Tool } from "../../src/mcp/tools.js";
 
@@ -117,7 +119,8 @@ describe("deriveTool", () => {
 
 describe("the tool table", () => {
   it("derives a tool from every entry, named after its command", async () => {
-    const tools = await deriveTools();
+    const io = { cwd: process.cwd(), env: {}, stdout: () => undefined, stderr: () => undefined, stdoutIsTTY: false, stdinIsTTY: false };
+    const tools = deriveTools(await buildProgram(new CliContext(io)));
     expect(tools.map((t) => t.name)).toEqual(TOOL_SPECS.map((s) => toolName(s.command)));
     expect(toolName(["log", "add"])).toBe("log_add");
     for (const t of tools) for (const r of t.inputSchema.required) expect(t.inputSchema.properties, `${t.name}.${r}`).toHaveProperty(r);
