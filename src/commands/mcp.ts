@@ -13,6 +13,9 @@ export function register(program: Command, ctx: CliContext): void {
     // stdout carries the protocol: nothing else may be printed there.
     ctx.setGlobals(flags, ["text"]);
     if (ctx.runner === undefined) throw new InternalError("sdd mcp needs the CLI to run its tools");
+    // A person who ran it by hand is told what it waits for; a client never sees this.
+    if (ctx.io.stdinIsTTY)
+      ctx.io.stderr("sdd mcp: serving the Model Context Protocol on stdin/stdout, for an MCP client (docs/mcp.md); Ctrl-D stops it\n");
     const { serveMcp } = await import("../mcp/server.js");
     await serveMcp({ runner: ctx.runner, cwd: ctx.cwd, env: ctx.env, specsDir: flags.specsDir, path: flags.path });
   });

@@ -57,6 +57,10 @@ export async function callTool(tool: Tool, args: unknown, o: McpServerOptions): 
     report = envelope(tool.command.join(" "), err.exitCode, errorPayload(err));
   }
   const error = report.error as { code: string; message: string; fix?: string } | undefined;
+  // Exit 1 is findings (a check that found something, nothing ready): an answer, not a
+  // failure. Any other non-zero exit (usage, not found, conflict, unreadable) is a tool
+  // error, whether the command threw or reported it (a lost claim).
+  const failed = error !== undefined || (report.exit_code !== 0 && report.exit_code !== 1);
   const content: CallToolResult["content"] = [];
   if (error !== undefined) {
     content.push({
@@ -67,7 +71,7 @@ export async function callTool(tool: Tool, args: unknown, o: McpServerOptions): 
   content.push({ type: "text", text: JSON.stringify(report) });
   const stderr = warnings.join("").trim();
   if (stderr !== "") content.push({ type: "text", text: stderr });
-  return { content, structuredContent: report, ...(error === undefined ? {} : { isError: true }) };
+  return { content, structuredContent: report, ...(failed ? { isError: true } : {}) };
 }
 
 function serverOptions(o: McpServerOptions): string[] {

@@ -245,6 +245,16 @@ describe("sdd mcp: errors are tool errors, never a crash", () => {
     expect(s.stderr()).not.toMatch(/\n\s+at /);
   });
 
+  it("a non-zero exit other than findings is a tool error even without an error object (an unreadable spec: exit 4)", async () => {
+    const dir = specsTree([{ spec: makeSpec(ID) }, { spec: makeSpec("torn-2026-01-01-002"), raw: '{"spec_id": "torn' }]);
+    const s = await serve(dir);
+    const r = await s.call("list_specs");
+    expect(r.isError).toBe(true);
+    expect(r.doc).toMatchObject({ ok: false, exit_code: 4 });
+    expect(r.doc.specs.map((x: any) => x.spec_id)).toEqual([ID]);
+    expect(r.doc.unreadable.map((x: any) => x.spec_id)).toEqual(["torn-2026-01-01-002"]);
+  });
+
   it("an argument starting with '-' is a value, never an option", async () => {
     const dir = repo();
     const s = await serve(dir);
