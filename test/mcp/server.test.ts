@@ -392,5 +392,7 @@ describe("sdd mcp: a long session", () => {
     console.log(`sdd mcp RSS: ${String(rss[100])} kB at call 100, ${String(rss[1000])} kB at call 1000`);
     if (rss[100] !== undefined && rss[1000] !== undefined) expect(rss[1000] - rss[100]).toBeLessThan(40 * 1024);
     expect(readSpec(dir).hierarchy["task-1-2"].status).toBe("pending");
+    // Nothing piled up along the way (a listener added per call would warn here).
+    expect(s.stderr()).toBe("");
   });
 });
