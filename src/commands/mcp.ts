@@ -8,8 +8,12 @@ export function register(program: Command, ctx: CliContext): void {
       .command("mcp")
       .description(
         "serve sdd's commands as Model Context Protocol tools, and the specs and the work-item log as resources, over stdio (docs/mcp.md)",
+      )
+      .option(
+        "--agent <name>",
+        "the agent this server works for: the author of its journal entries (sets SDD_AGENT, and SDD_AUTHOR unless set)",
       ),
-  ).action(async (flags: GlobalOptions) => {
+  ).action(async (flags: GlobalOptions & { agent?: string }) => {
     // stdout carries the protocol: nothing else may be printed there.
     ctx.setGlobals(flags, ["text"]);
     if (ctx.runner === undefined) throw new InternalError("sdd mcp needs the CLI to run its tools");
@@ -17,6 +21,9 @@ export function register(program: Command, ctx: CliContext): void {
     if (ctx.io.stdinIsTTY)
       ctx.io.stderr("sdd mcp: serving the Model Context Protocol on stdin/stdout, for an MCP client (docs/mcp.md); Ctrl-D stops it\n");
     const { serveMcp } = await import("../mcp/server.js");
-    await serveMcp({ runner: ctx.runner, cwd: ctx.cwd, env: ctx.env, specsDir: flags.specsDir, path: flags.path });
+    // One server per agent: who it is goes to every call, as the environment a CLI user would set.
+    const author = ctx.env.SDD_AUTHOR !== undefined && ctx.env.SDD_AUTHOR !== "" ? ctx.env.SDD_AUTHOR : flags.agent;
+    const env = flags.agent === undefined ? ctx.env : { ...ctx.env, SDD_AGENT: flags.agent, SDD_AUTHOR: author };
+    await serveMcp({ runner: ctx.runner, cwd: ctx.cwd, env, specsDir: flags.specsDir, path: flags.path });
   });
 }

@@ -153,6 +153,10 @@ describe("sdd mcp: every tool on a temp repository", () => {
     expect(spec.hierarchy["task-1-1"]).toMatchObject({ status: "completed", metadata: { completed_at: "2026-03-04T05:06:07.000Z" } });
     expect(spec.hierarchy["phase-1"].completed_tasks).toBe(1);
     expect(spec.journal.at(-1)).toMatchObject({ task_id: "task-1-1", author: "agent-7" });
+    // Without an author, the one the server was started for (sdd mcp --agent).
+    const other = await serve(dir, ["--agent", "agent-9"], { SDD_AUTHOR: "" });
+    await other.call("add_journal", { spec: ID, title: "t", content: "c" });
+    expect(readSpec(dir).journal.at(-1)).toMatchObject({ title: "t", author: "agent-9" });
     // Every write went through the transaction: it is in the spec's history.
     const hist = oneJson((await runCli(["history", ID, "--json"], { cwd: dir })).stdout);
     expect(hist.ok).toBe(true);
