@@ -37,7 +37,11 @@ export function register(program: Command, ctx: CliContext): void {
       payload: { ...r },
       text: (style) => {
         if (r.outcome === "claimed") {
-          const how = r.renewed ? "renewed" : r.reclaimed_from === null ? "claimed" : `claimed (the lease of ${r.reclaimed_from} had expired)`;
+          const how = r.renewed
+            ? "renewed"
+            : r.reclaimed_from === null
+              ? "claimed"
+              : `claimed (the lease of ${r.reclaimed_from} had expired)`;
           return [`${r.spec_id} ${style.bold(r.task_id)} ${r.title}: ${how} by ${r.agent} until ${r.lease_expires_at}`];
         }
         return [r.outcome === "held" ? `not claimed: ${r.reason}` : `nothing to claim: ${r.reason}`];

@@ -27,15 +27,16 @@ export function register(program: Command, ctx: CliContext): void {
       .option("--agent <name>", "the agent completing it, kept as completed_by (default $SDD_AGENT); a claim it holds is released")
       .option("--force", "complete a task another agent holds a live claim on"),
   ).action(async (spec: string, task: string, flags: CompleteTaskFlags) => {
-    const [{ planCompleteTask }, { getNode }, claims, { completionGuard }, { ConflictError }, { agentOf }, { locateSpecs }] = await Promise.all([
-      import("../core/mutations/status.js"),
-      import("../core/mutations/node.js"),
-      import("../core/claims/index.js"),
-      import("../core/spec/claims.js"),
-      import("../core/errors.js"),
-      import("./_claims.js"),
-      import("./_read.js"),
-    ]);
+    const [{ planCompleteTask }, { getNode }, claims, { completionGuard }, { ConflictError }, { agentOf }, { locateSpecs }] =
+      await Promise.all([
+        import("../core/mutations/status.js"),
+        import("../core/mutations/node.js"),
+        import("../core/claims/index.js"),
+        import("../core/spec/claims.js"),
+        import("../core/errors.js"),
+        import("./_claims.js"),
+        import("./_read.js"),
+      ]);
     const agent = agentOf(flags, ctx.env);
     const loc = await locateSpecs(ctx, flags);
     const claimScope = { cwd: ctx.cwd, env: ctx.env, specsDir: loc.specsDir, task };

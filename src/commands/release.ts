@@ -6,7 +6,9 @@ export function register(program: Command, ctx: CliContext): void {
   withClaimOptions(
     program
       .command("release")
-      .description("give a claim up: the task goes back to pending and is ready again; another agent's claim needs --force; exit 3 when held by another agent")
+      .description(
+        "give a claim up: the task goes back to pending and is ready again; another agent's claim needs --force; exit 3 when held by another agent",
+      )
       .argument("<spec>", "spec id or file")
       .argument("<task>", "node id")
       .option("--force", "release a claim another agent holds"),

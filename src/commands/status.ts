@@ -5,7 +5,9 @@ export function register(program: Command, ctx: CliContext): void {
   withGlobalOptions(
     program
       .command("status")
-      .description("the board: every spec with a progress bar, tasks in progress with owner and age, blocked tasks with the reason, ready count")
+      .description(
+        "the board: every spec with a progress bar, tasks in progress with owner and age, blocked tasks with the reason, ready count",
+      )
       .argument("[spec...]", "spec ids (default: every spec)"),
   ).action(async (specs: string[], flags: GlobalOptions) => {
     ctx.setGlobals(flags, ["text", "json"]);

@@ -7,7 +7,7 @@ const BAR = 20;
 export function progressBar(percentage: number, style: Style): string {
   const full = Math.max(0, Math.min(BAR, Math.round((percentage / 100) * BAR)));
   const filled = "#".repeat(full);
-  const paint = percentage >= 100 ? style.green : full > 0 ? style.yellow : style.dim;
+  const paint = (x: string): string => (percentage >= 100 ? style.green(x) : full > 0 ? style.yellow(x) : style.dim(x));
   return `[${paint(filled)}${style.dim("-".repeat(BAR - full))}]`;
 }
 
@@ -27,12 +27,16 @@ export function renderBoard(b: StatusBoard, style: Style): string[] {
   const out: string[] = [];
   const t = b.totals;
   out.push(
-    style.bold(`${t.specs} spec${t.specs === 1 ? "" : "s"}: ${t.completed_tasks}/${t.total_tasks} tasks done, ${t.in_progress} in progress, ${t.blocked} blocked, ${t.ready} ready`),
+    style.bold(
+      `${t.specs} spec${t.specs === 1 ? "" : "s"}: ${t.completed_tasks}/${t.total_tasks} tasks done, ${t.in_progress} in progress, ${t.blocked} blocked, ${t.ready} ready`,
+    ),
   );
   for (const s of b.specs) {
     out.push("");
     out.push(`${style.bold(s.spec_id)} ${style.dim(`(${s.folder ?? "?"})`)} ${s.title}`);
-    out.push(`  ${progressBar(s.percentage, style)} ${String(s.percentage).padStart(3)}%  ${s.completed_tasks}/${s.total_tasks}  ready ${s.ready}`);
+    out.push(
+      `  ${progressBar(s.percentage, style)} ${String(s.percentage).padStart(3)}%  ${s.completed_tasks}/${s.total_tasks}  ready ${s.ready}`,
+    );
     for (const p of s.in_progress) {
       const who = p.agent === null ? style.dim("unclaimed") : p.agent;
       const lease = p.lease_expires_at === null ? "" : p.lease_expired ? style.red(" lease expired") : "";

@@ -183,8 +183,7 @@ function takeRemote(
 }
 
 function heldReport(spec: string, task: string, holder: Claim & { state: string }, remote: string): ClaimResult {
-  const what =
-    holder.state === "completed" ? `completed by ${holder.agent}` : `held by ${holder.agent} until ${holder.lease_expires_at}`;
+  const what = holder.state === "completed" ? `completed by ${holder.agent}` : `held by ${holder.agent} until ${holder.lease_expires_at}`;
   return {
     outcome: "held",
     spec_id: spec,
@@ -195,7 +194,14 @@ function heldReport(spec: string, task: string, holder: Claim & { state: string 
   };
 }
 
-async function claimWithRemote(s: Setting, o: ClaimOptions, ledger: Ledger, spec: string, agent: string, remote: string): Promise<ClaimResult> {
+async function claimWithRemote(
+  s: Setting,
+  o: ClaimOptions,
+  ledger: Ledger,
+  spec: string,
+  agent: string,
+  remote: string,
+): Promise<ClaimResult> {
   const skip = new Set<string>();
   let last: ClaimResult | undefined;
   for (;;) {
@@ -205,7 +211,8 @@ async function claimWithRemote(s: Setting, o: ClaimOptions, ledger: Ledger, spec
     let task = o.task;
     if (task === undefined) {
       task = readyTasks(doc, spec, held, s.nowMs).find((t) => !skip.has(t.task_id))?.task_id;
-      if (task === undefined) return last?.outcome === "held" ? last : { outcome: "none", spec_id: spec, task_id: null, reason: `no ready task in ${spec}` };
+      if (task === undefined)
+        return last?.outcome === "held" ? last : { outcome: "none", spec_id: spec, task_id: null, reason: `no ready task in ${spec}` };
     } else {
       // A task not claimable here is refused before anything is pushed.
       const r = readiness(doc, task, held.get(task)?.agent === agent ? undefined : held.get(task), s.nowMs);
@@ -257,7 +264,9 @@ export async function claim(o: ClaimOptions): Promise<ClaimReport> {
     let held: ClaimResult | undefined;
     for (const spec of specs) {
       const r =
-        o.remote !== undefined ? await claimWithRemote(s, o, ledger, spec, agent, o.remote) : await claimLocal(s, o, ledger, spec, o.task, agent);
+        o.remote !== undefined
+          ? await claimWithRemote(s, o, ledger, spec, agent, o.remote)
+          : await claimLocal(s, o, ledger, spec, o.task, agent);
       if (r.outcome === "claimed") {
         if (o.remote === undefined) record(s, o, ledger, r);
         return r;
@@ -265,7 +274,14 @@ export async function claim(o: ClaimOptions): Promise<ClaimReport> {
       if (o.task !== undefined) return r;
       if (r.outcome === "held") held = r;
     }
-    return held ?? ({ outcome: "none", spec_id: o.spec ?? "", task_id: null, reason: specs.length === 0 ? "no active spec" : "no ready task" } as ClaimResult);
+    return (
+      held ?? {
+        outcome: "none",
+        spec_id: o.spec ?? "",
+        task_id: null,
+        reason: specs.length === 0 ? "no active spec" : "no ready task",
+      }
+    );
   });
   const ref = result.outcome === "claimed" && o.remote !== undefined ? claimRef(result.spec_id, result.task_id) : null;
   return { ...result, scope, remote_ref: ref };
@@ -303,8 +319,9 @@ async function hold(o: HoldOptions, command: "release" | "renew"): Promise<HoldR
   const result = await withLedger(s.commonDir, s.timeoutMs, async (ledger) => {
     const held = ledger.heldFor(specId, s.nowMs);
     const input = { task: o.task, agent, nowMs: s.nowMs, held, force: o.force === true, leaseMs: o.leaseMs ?? DEFAULT_LEASE_MS };
-    const r = await transact({ specsDir: s.loc.specsDir, spec: o.spec, cwd: o.cwd, env: s.env, command, lockTimeoutMs: s.timeoutMs }, (ctx) =>
-      command === "release" ? planRelease(ctx, input) : planRenew(ctx, input),
+    const r = await transact(
+      { specsDir: s.loc.specsDir, spec: o.spec, cwd: o.cwd, env: s.env, command, lockTimeoutMs: s.timeoutMs },
+      (ctx) => (command === "release" ? planRelease(ctx, input) : planRenew(ctx, input)),
     );
     let out = r.result;
     const entry = ledger.get(specId, o.task);
@@ -326,17 +343,30 @@ async function hold(o: HoldOptions, command: "release" | "renew"): Promise<HoldR
       if (command === "release") deleteClaim(o.cwd, s.env, remote.name, specId, o.task, remote.sha);
       else {
         const until = out.lease_expires_at ?? new Date(s.nowMs + input.leaseMs).toISOString();
-        const p = pushClaim(o.cwd, s.env, remote.name, specId, o.task, { agent, claimed_at: entry?.claimed_at ?? until, lease_expires_at: until, state: "claimed" }, remote.sha);
-        if (p.ok && entry !== undefined) ledger.set({ ...entry, lease_expires_at: until, remote: { name: remote.name, ref: remoteRef, sha: p.sha } });
+        const p = pushClaim(
+          o.cwd,
+          s.env,
+          remote.name,
+          specId,
+          o.task,
+          { agent, claimed_at: entry?.claimed_at ?? until, lease_expires_at: until, state: "claimed" },
+          remote.sha,
+        );
+        if (p.ok && entry !== undefined)
+          ledger.set({ ...entry, lease_expires_at: until, remote: { name: remote.name, ref: remoteRef, sha: p.sha } });
       }
     }
     if (command === "release") ledger.delete(specId, o.task);
-    else if (entry !== undefined && out.lease_expires_at !== null && ledger.get(specId, o.task)?.lease_expires_at !== out.lease_expires_at) {
+    else if (
+      entry !== undefined &&
+      out.lease_expires_at !== null &&
+      ledger.get(specId, o.task)?.lease_expires_at !== out.lease_expires_at
+    ) {
       ledger.set({ ...entry, lease_expires_at: out.lease_expires_at });
     }
     return out;
   });
-  return { ...result, scope, remote_ref: remoteRef };
+  return { ...result, scope: remoteRef === null ? scope : "remote", remote_ref: remoteRef };
 }
 
 /** Give a claim up: the task goes back to pending and is ready again. */
@@ -366,12 +396,14 @@ export function ledgerClaim(o: CompletionClaimOptions): Claim | undefined {
  * After complete-task: the claim is over. The ledger entry goes; a remote claim is marked
  * completed (not deleted), so no machine that has not yet seen the completion takes it.
  */
-export async function endClaimOnCompletion(o: CompletionClaimOptions & { agent: string | undefined }): Promise<{ remote_ref: string | null }> {
+export async function endClaimOnCompletion(
+  o: CompletionClaimOptions & { agent: string | undefined },
+): Promise<{ remote_ref: string | null }> {
   const env = o.env ?? process.env;
   const commonDir = gitCommonDir(o.specsDir);
   if (commonDir === undefined) return { remote_ref: null };
   const nowMs = now(env).getTime();
-  return withLedger(commonDir, o.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, async (ledger) => {
+  return withLedger(commonDir, o.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, (ledger): { remote_ref: string | null } => {
     const entry = ledger.get(o.spec, o.task);
     if (entry === undefined) return { remote_ref: null };
     ledger.delete(o.spec, o.task);
@@ -379,7 +411,15 @@ export async function endClaimOnCompletion(o: CompletionClaimOptions & { agent: 
     const seen = readRemoteClaim(o.cwd, env, entry.remote.name, o.spec, o.task);
     if (seen === undefined) return { remote_ref: null };
     const ts = new Date(nowMs).toISOString();
-    pushClaim(o.cwd, env, entry.remote.name, o.spec, o.task, { agent: o.agent ?? entry.agent, claimed_at: entry.claimed_at, lease_expires_at: ts, state: "completed" }, seen.sha);
+    pushClaim(
+      o.cwd,
+      env,
+      entry.remote.name,
+      o.spec,
+      o.task,
+      { agent: o.agent ?? entry.agent, claimed_at: entry.claimed_at, lease_expires_at: ts, state: "completed" },
+      seen.sha,
+    );
     return { remote_ref: entry.remote.ref };
   });
 }

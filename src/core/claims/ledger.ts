@@ -114,8 +114,8 @@ function writeLedger(ledger: Ledger): void {
  * Run `fn` with the ledger read under its lock, and write it back if `fn` changed it.
  * Outside a git repository there is no ledger: `fn` gets an empty one that is not saved.
  */
-export async function withLedger<T>(commonDir: string | undefined, timeoutMs: number, fn: (ledger: Ledger) => Promise<T>): Promise<T> {
-  if (commonDir === undefined) return fn(new Ledger(undefined, new Map()));
+export async function withLedger<T>(commonDir: string | undefined, timeoutMs: number, fn: (ledger: Ledger) => Promise<T> | T): Promise<T> {
+  if (commonDir === undefined) return await fn(new Ledger(undefined, new Map()));
   const dir = join(commonDir, LEDGER_DIR);
   mkdirSync(dir, { recursive: true });
   return withSpecLock(dir, "claims-ledger", timeoutMs, async () => {

@@ -35,7 +35,12 @@ function claimCommit(cwd: string, env: NodeJS.ProcessEnv, body: Record<string, u
   const tree = git(cwd, ["hash-object", "-t", "tree", "-w", "--stdin"], env);
   // An empty stdin: hash-object reads it as the empty tree.
   const emptyTree = tree.ok ? tree.stdout.trim() : "";
-  const ident = { GIT_AUTHOR_NAME: agent, GIT_AUTHOR_EMAIL: "sdd@localhost", GIT_COMMITTER_NAME: agent, GIT_COMMITTER_EMAIL: "sdd@localhost" };
+  const ident = {
+    GIT_AUTHOR_NAME: agent,
+    GIT_AUTHOR_EMAIL: "sdd@localhost",
+    GIT_COMMITTER_NAME: agent,
+    GIT_COMMITTER_EMAIL: "sdd@localhost",
+  };
   const c = git(cwd, ["commit-tree", emptyTree, "-m", JSON.stringify(body)], { ...env, ...ident });
   if (!c.ok || emptyTree === "") throw new ConflictError("claim-commit", `git could not record the claim: ${c.stderr.trim()}`);
   return c.stdout.trim();
@@ -44,7 +49,8 @@ function claimCommit(cwd: string, env: NodeJS.ProcessEnv, body: Record<string, u
 /** The sha the remote's claim ref points to, or undefined when there is none. */
 function remoteSha(cwd: string, env: NodeJS.ProcessEnv, remote: string, ref: string): string | undefined {
   const r = git(cwd, ["ls-remote", remote, ref], env);
-  if (!r.ok) throw new ConflictError("remote-unreachable", `git ls-remote ${remote} failed: ${r.stderr.trim()}`, { fix: `git fetch ${remote}` });
+  if (!r.ok)
+    throw new ConflictError("remote-unreachable", `git ls-remote ${remote} failed: ${r.stderr.trim()}`, { fix: `git fetch ${remote}` });
   const line = r.stdout.split("\n").find((l) => l.endsWith(`\t${ref}`));
   return line?.split("\t")[0];
 }

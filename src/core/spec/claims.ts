@@ -5,6 +5,7 @@
  * worktree's ledger, a remote) are passed in as data, so this module never reads disk.
  */
 import { UsageError } from "../errors.js";
+import type { RawFinding } from "../findings.js";
 import { editNode, getNode } from "../mutations/node.js";
 import { transition } from "../mutations/status.js";
 import { ancestors, hierarchyOf, isWork, summarize, unfinishedBlockers } from "../queries.js";
@@ -56,7 +57,9 @@ export function parseDuration(value: string, option = "--lease"): number {
   const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
   const ms = m?.[1] === undefined ? Number.NaN : Math.round(Number(m[1]) * (unit[m[2] ?? "s"] ?? 1000));
   if (!Number.isFinite(ms) || ms <= 0) {
-    throw new UsageError(`${option} ${JSON.stringify(value)}: give a positive duration such as 30m, 90s or 2h`, { code: "invalid-duration" });
+    throw new UsageError(`${option} ${JSON.stringify(value)}: give a positive duration such as 30m, 90s or 2h`, {
+      code: "invalid-duration",
+    });
   }
   return ms;
 }
@@ -176,7 +179,8 @@ export function planClaim(ctx: PlanContext, input: ClaimInput): Plan<ClaimResult
   let task = input.task;
   if (task === undefined) {
     const first = readyTasks(doc, specId, input.held, input.nowMs).find((t) => input.skip?.has(t.task_id) !== true);
-    if (first === undefined) return { ops: [], result: { outcome: "none", spec_id: specId, task_id: null, reason: `no ready task in ${specId}` } };
+    if (first === undefined)
+      return { ops: [], result: { outcome: "none", spec_id: specId, task_id: null, reason: `no ready task in ${specId}` } };
     task = first.task_id;
   } else {
     getNode(doc, task, specId, ref.file);
@@ -298,7 +302,14 @@ export function planRelease(ctx: PlanContext, input: HoldInput): Plan<HoldResult
   });
   return {
     ops,
-    result: { outcome: "released", spec_id: ctx.ref.id, task_id: input.task, agent: check.claim.agent, lease_expires_at: null, status: "pending" },
+    result: {
+      outcome: "released",
+      spec_id: ctx.ref.id,
+      task_id: input.task,
+      agent: check.claim.agent,
+      lease_expires_at: null,
+      status: "pending",
+    },
   };
 }
 
@@ -325,7 +336,14 @@ export function planRenew(ctx: PlanContext, input: HoldInput): Plan<HoldResult> 
   });
   return {
     ops,
-    result: { outcome: "renewed", spec_id: ctx.ref.id, task_id: input.task, agent: input.agent, lease_expires_at: until, status: "in_progress" },
+    result: {
+      outcome: "renewed",
+      spec_id: ctx.ref.id,
+      task_id: input.task,
+      agent: input.agent,
+      lease_expires_at: until,
+      status: "in_progress",
+    },
   };
 }
 
@@ -351,6 +369,30 @@ export function claimsInSpec(doc: unknown, nowMs: number): { task_id: string; cl
   for (const id of Object.keys(h)) {
     const c = claimOf(own(h, id));
     if (c !== undefined) out.push({ task_id: id, claim: c, live: isLive(c, nowMs) });
+  }
+  return out;
+}
+
+/**
+ * Completed tasks whose completer is not the live claim holder: the claim recorded on the
+ * node (left by a merge or a hand edit) or one held elsewhere (`held`).
+ */
+export function claimMismatchFindings(doc: unknown, held: HeldClaims, nowMs: number): RawFinding[] {
+  const h = hierarchyOf(doc);
+  const out: RawFinding[] = [];
+  for (const id of Object.keys(h)) {
+    const node = own(h, id);
+    if (!isObject(node) || node.status !== "completed") continue;
+    const md = isObject(node.metadata) ? node.metadata : {};
+    const by = typeof md.completed_by === "string" ? md.completed_by : undefined;
+    const live = liveClaim(node, held.get(id), nowMs);
+    if (live === undefined || live.agent === by) continue;
+    out.push({
+      code: "completed-by-other-agent",
+      severity: "error",
+      pointer: `/hierarchy/${id.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+      message: `${id} was completed by ${by ?? "an unnamed agent"} while ${live.agent} holds a live claim on it (until ${live.lease_expires_at})`,
+    });
   }
   return out;
 }
