@@ -258,7 +258,7 @@ export async function claim(o: ClaimOptions): Promise<ClaimReport> {
     assertRemote(o.cwd, o.remote);
   }
   const scope: Scope = o.remote !== undefined ? "remote" : s.commonDir !== undefined ? "worktree" : "checkout";
-  const result = await withLedger(s.commonDir, s.timeoutMs, async (ledger) => {
+  const result = await withLedger(s.commonDir, s.timeoutMs, async (ledger): Promise<ClaimResult> => {
     ledger.prune(s.nowMs);
     const specs = o.spec === undefined ? specIds(s, o.cwd, undefined).sort() : [o.spec];
     let held: ClaimResult | undefined;
