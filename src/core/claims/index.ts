@@ -14,6 +14,7 @@ import { findSpecsDir, listSpecFiles, resolveSpec, type SpecsLocation } from "..
 import { DEFAULT_LOCK_TIMEOUT_MS } from "../lock.js";
 import { readJsonFile } from "../spec-file.js";
 import {
+  claimsInSpec,
   DEFAULT_LEASE_MS,
   planClaim,
   planRelease,
@@ -422,4 +423,30 @@ export async function endClaimOnCompletion(
     );
     return { remote_ref: entry.remote.ref };
   });
+}
+
+export interface ClaimView extends Claim {
+  task_id: string;
+  live: boolean;
+  /** "spec": recorded in this checkout's spec; "worktree": only in another worktree's claim (the ledger). */
+  recorded_in: "spec" | "worktree";
+}
+
+/** Every claim on a spec's tasks, for task-info, progress and next-task: the spec's own, then the ledger's. */
+export function claimsOf(o: { specsDir: string; specId: string; doc: unknown; env?: NodeJS.ProcessEnv }): ClaimView[] {
+  const nowMs = now(o.env ?? process.env).getTime();
+  const out: ClaimView[] = claimsInSpec(o.doc, nowMs).map((c) => ({ task_id: c.task_id, ...c.claim, live: c.live, recorded_in: "spec" }));
+  const seen = new Set(out.map((c) => c.task_id));
+  for (const [task, c] of readLedger(gitCommonDir(o.specsDir)).heldFor(o.specId, nowMs)) {
+    if (seen.has(task)) continue;
+    out.push({
+      task_id: task,
+      agent: c.agent,
+      claimed_at: c.claimed_at,
+      lease_expires_at: c.lease_expires_at,
+      live: true,
+      recorded_in: "worktree",
+    });
+  }
+  return out;
 }
