@@ -35,7 +35,7 @@ export function renderBoard(b: StatusBoard, style: Style): string[] {
     out.push("");
     out.push(`${style.bold(s.spec_id)} ${style.dim(`(${s.folder ?? "?"})`)} ${s.title}`);
     out.push(
-      `  ${progressBar(s.percentage, style)} ${String(s.percentage).padStart(3)}%  ${s.completed_tasks}/${s.total_tasks}  ready ${s.ready}`,
+      `  ${progressBar(s.percentage, style)} ${String(s.percentage).padStart(3)}%  ${s.completed_tasks}/${s.total_tasks}${s.ready === null ? "" : `  ready ${s.ready}`}`,
     );
     for (const p of s.in_progress) {
       const who = p.agent === null ? style.dim("unclaimed") : p.agent;

@@ -51,7 +51,8 @@ export interface BoardSpec {
   total_tasks: number;
   completed_tasks: number;
   percentage: number;
-  ready: number;
+  /** Tasks `sdd ready` lists: counted for active specs only (null for the others, as `ready` skips them). */
+  ready: number | null;
   in_progress: BoardInProgress[];
   blocked: BoardBlocked[];
 }
@@ -89,7 +90,11 @@ export function statusBoard(o: StatusBoardOptions): StatusBoard {
     unreadable: [],
     totals: { specs: 0, total_tasks: 0, completed_tasks: 0, ready: 0, in_progress: 0, blocked: 0 },
   };
-  for (const ref of listSpecFiles(loc.specsDir)) {
+  // Active specs first: they are the ones being worked on.
+  const refs = listSpecFiles(loc.specsDir);
+  const rank = (f: string | undefined): number => (f === "active" ? 0 : f === "pending" ? 1 : f === "completed" ? 2 : 3);
+  refs.sort((a, b) => rank(a.folder) - rank(b.folder));
+  for (const ref of refs) {
     if (wanted !== undefined && !wanted.has(ref.id)) continue;
     const shown = displayPath(ref.file, o.cwd);
     let doc: unknown;
@@ -111,7 +116,7 @@ export function statusBoard(o: StatusBoardOptions): StatusBoard {
       total_tasks: p.total_tasks,
       completed_tasks: p.completed_tasks,
       percentage: p.percentage,
-      ready: ref.folder === "completed" || ref.folder === "archived" ? 0 : readyTasks(doc, ref.id, held, nowMs).length,
+      ready: ref.folder === "active" ? readyTasks(doc, ref.id, held, nowMs).length : null,
       in_progress: [],
       blocked: [],
     };
@@ -143,7 +148,7 @@ export function statusBoard(o: StatusBoardOptions): StatusBoard {
     t.specs++;
     t.total_tasks += spec.total_tasks;
     t.completed_tasks += spec.completed_tasks;
-    t.ready += spec.ready;
+    t.ready += spec.ready ?? 0;
     t.in_progress += spec.in_progress.length;
     t.blocked += spec.blocked.length;
   }
