@@ -17,7 +17,7 @@ export function register(program: Command, ctx: CliContext): void {
     const [{ release }, { parseDuration }, { parseLockTimeout }] = await Promise.all([
       import("../core/claims/index.js"),
       import("../core/spec/claims.js"),
-      import("../core/lock.js"),
+      import("../core/store/lock.js"),
     ]);
     const r = await release({
       cwd: ctx.cwd,

@@ -1,6 +1,6 @@
 /** The text of `sdd status`: a progress bar per spec, then what is in progress and blocked. */
 import type { StatusBoard } from "../core/claims/board.js";
-import type { Style } from "../output/style.js";
+import type { Style } from "./style.js";
 
 const BAR = 20;
 

@@ -3,7 +3,7 @@
  * and waiting tasks, shown at a pinned time, as text (NO_COLOR) and as JSON.
  */
 import { describe, expect, it } from "vitest";
-import { makeStyle } from "../../src/output/style.js";
+import { makeStyle } from "../../src/ui/style.js";
 import { renderBoard } from "../../src/ui/board.js";
 import { statusBoard } from "../../src/core/claims/board.js";
 import { makeSpec, oneJson, runCli, specsTree } from "../helpers.js";

@@ -4,13 +4,13 @@
  * are ready. Data only; src/ui/board.ts renders it.
  */
 import { now } from "../clock.js";
-import { findSpecsDir, listSpecFiles } from "../discovery.js";
+import { findSpecsDir, listSpecFiles } from "../store/discovery.js";
 import { SddError } from "../errors.js";
 import { displayPath } from "../paths.js";
-import { hierarchyOf, progressOf, specTitle, summarize } from "../queries.js";
-import { readJsonFile } from "../spec-file.js";
+import { hierarchyOf, progressOf, specTitle, summarize } from "../spec/queries.js";
+import { readJsonFile } from "../store/spec-file.js";
 import { claimOf, isLive, readyTasks, workOrder } from "../spec/claims.js";
-import { isObject, own } from "../spec.js";
+import { isObject, own } from "../spec/model.js";
 import { gitCommonDir } from "./git.js";
 import { readLedger } from "./ledger.js";
 

@@ -1,8 +1,8 @@
 /** The claims step of `sdd ci`: a task completed by an agent other than its live claim holder. */
 import { now } from "../clock.js";
-import type { SpecsLocation } from "../discovery.js";
+import type { SpecsLocation } from "../store/discovery.js";
 import type { Finding } from "../findings.js";
-import { openSpecs } from "../spec-set.js";
+import { openSpecs } from "../store/spec-set.js";
 import { claimMismatchFindings } from "../spec/claims.js";
 import { gitCommonDir } from "./git.js";
 import { readLedger } from "./ledger.js";

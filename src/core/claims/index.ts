@@ -10,9 +10,9 @@
  * - several machines: with `remote`, a ref on that remote (remote.ts).
  */
 import { now } from "../clock.js";
-import { findSpecsDir, listSpecFiles, resolveSpec, type SpecsLocation } from "../discovery.js";
-import { DEFAULT_LOCK_TIMEOUT_MS } from "../lock.js";
-import { readJsonFile } from "../spec-file.js";
+import { findSpecsDir, listSpecFiles, resolveSpec, type SpecsLocation } from "../store/discovery.js";
+import { DEFAULT_LOCK_TIMEOUT_MS } from "../store/lock.js";
+import { readJsonFile } from "../store/spec-file.js";
 import {
   claimsInSpec,
   DEFAULT_LEASE_MS,
@@ -26,7 +26,7 @@ import {
   type HoldResult,
   type ReadyTask,
 } from "../spec/claims.js";
-import { transact } from "../transaction.js";
+import { transact } from "../store/transaction.js";
 import { UsageError } from "../errors.js";
 import { gitCommonDir, worktreeRoot } from "./git.js";
 import { readLedger, withLedger, type Ledger } from "./ledger.js";

@@ -5,11 +5,11 @@
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../atomic.js";
+import { writeFileAtomic } from "../store/atomic.js";
 import { DataError } from "../errors.js";
-import { withSpecLock } from "../lock.js";
+import { withSpecLock } from "../store/lock.js";
 import { isLive, type Claim } from "../spec/claims.js";
-import { isObject } from "../spec.js";
+import { isObject } from "../spec/model.js";
 
 export const LEDGER_DIR = "sdd";
 export const LEDGER_FILE = "claims.json";

@@ -9,7 +9,7 @@
  */
 import { ConflictError, UsageError } from "../errors.js";
 import type { Claim } from "../spec/claims.js";
-import { isObject } from "../spec.js";
+import { isObject } from "../spec/model.js";
 import { git } from "./git.js";
 
 export const CLAIM_REF_PREFIX = "refs/sdd/claims";

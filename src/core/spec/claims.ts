@@ -8,11 +8,11 @@ import { UsageError } from "../errors.js";
 import type { RawFinding } from "../findings.js";
 import { editNode, getNode } from "../mutations/node.js";
 import { transition } from "../mutations/status.js";
-import { ancestors, hierarchyOf, isWork, summarize, unfinishedBlockers } from "../queries.js";
-import { childrenOf, descendants, isObject, own, ROOT_ID, type JsonObject } from "../spec.js";
+import { ancestors, hierarchyOf, isWork, summarize, unfinishedBlockers } from "./queries.js";
+import { childrenOf, descendants, isObject, own, ROOT_ID, type JsonObject } from "./model.js";
 
-export { CLAIM_KEYS } from "../spec.js";
-import type { Plan, PlanContext } from "../transaction.js";
+export { CLAIM_KEYS } from "./model.js";
+import type { Plan, PlanContext } from "./plan.js";
 
 export const DEFAULT_LEASE_MS = 30 * 60_000;
 
