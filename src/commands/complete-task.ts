@@ -32,7 +32,7 @@ export function register(program: Command, ctx: CliContext): void {
         import("../core/mutations/status.js"),
         import("../core/mutations/node.js"),
         import("../core/claims/index.js"),
-        import("../core/spec/claims.js"),
+        import("../core/mutations/claims.js"),
         import("../core/errors.js"),
         import("./_claims.js"),
         import("./_read.js"),

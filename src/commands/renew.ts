@@ -14,7 +14,7 @@ export function register(program: Command, ctx: CliContext): void {
     ctx.setGlobals(flags, ["text", "json"]);
     const [{ renew }, { parseDuration }, { parseLockTimeout }] = await Promise.all([
       import("../core/claims/index.js"),
-      import("../core/spec/claims.js"),
+      import("../core/mutations/claims.js"),
       import("../core/store/lock.js"),
     ]);
     const r = await renew({

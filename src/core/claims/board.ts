@@ -9,7 +9,7 @@ import { SddError } from "../errors.js";
 import { displayPath } from "../paths.js";
 import { hierarchyOf, progressOf, specTitle, summarize } from "../spec/queries.js";
 import { readJsonFile } from "../store/spec-file.js";
-import { claimOf, isLive, readyTasks, workOrder } from "../spec/claims.js";
+import { claimOf, isLive, readyTasks, workOrder } from "../mutations/claims.js";
 import { isObject, own } from "../spec/model.js";
 import { gitCommonDir } from "./git.js";
 import { readLedger } from "./ledger.js";

@@ -3,7 +3,7 @@ import { now } from "../clock.js";
 import type { SpecsLocation } from "../store/discovery.js";
 import type { Finding } from "../findings.js";
 import { openSpecs } from "../store/spec-set.js";
-import { claimMismatchFindings } from "../spec/claims.js";
+import { claimMismatchFindings } from "../mutations/claims.js";
 import { gitCommonDir } from "./git.js";
 import { readLedger } from "./ledger.js";
 

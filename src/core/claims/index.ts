@@ -25,7 +25,7 @@ import {
   type ClaimResult,
   type HoldResult,
   type ReadyTask,
-} from "../spec/claims.js";
+} from "../mutations/claims.js";
 import { transact } from "../store/transaction.js";
 import { UsageError } from "../errors.js";
 import { gitCommonDir, worktreeRoot } from "./git.js";

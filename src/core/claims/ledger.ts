@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../store/atomic.js";
 import { DataError } from "../errors.js";
 import { withSpecLock } from "../store/lock.js";
-import { isLive, type Claim } from "../spec/claims.js";
+import { isLive, type Claim } from "../mutations/claims.js";
 import { isObject } from "../spec/model.js";
 
 export const LEDGER_DIR = "sdd";

@@ -8,7 +8,7 @@
  * The ref points to a commit of the empty tree whose message is the claim as JSON.
  */
 import { ConflictError, UsageError } from "../errors.js";
-import type { Claim } from "../spec/claims.js";
+import type { Claim } from "../mutations/claims.js";
 import { isObject } from "../spec/model.js";
 import { git } from "./git.js";
 

@@ -6,13 +6,13 @@
  */
 import { UsageError } from "../errors.js";
 import type { RawFinding } from "../findings.js";
-import { editNode, getNode } from "../mutations/node.js";
-import { transition } from "../mutations/status.js";
-import { ancestors, hierarchyOf, isWork, summarize, unfinishedBlockers } from "./queries.js";
-import { childrenOf, descendants, isObject, own, ROOT_ID, type JsonObject } from "./model.js";
+import { editNode, getNode } from "./node.js";
+import { transition } from "./status.js";
+import { ancestors, hierarchyOf, isWork, summarize, unfinishedBlockers } from "../spec/queries.js";
+import { childrenOf, descendants, isObject, own, ROOT_ID, type JsonObject } from "../spec/model.js";
 
-export { CLAIM_KEYS } from "./model.js";
-import type { Plan, PlanContext } from "./plan.js";
+export { CLAIM_KEYS } from "../spec/model.js";
+import type { Plan, PlanContext } from "../spec/plan.js";
 
 export const DEFAULT_LEASE_MS = 30 * 60_000;
 
