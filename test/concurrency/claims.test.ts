@@ -258,6 +258,29 @@ describe("leases, renew, release and --force", () => {
   }, 120_000);
 });
 
+describe("sdd ci and claims", () => {
+  it("flags a task completed while another agent holds a live claim on it in another worktree", async () => {
+    const root = tempTree();
+    const env = gitEnv(root);
+    const main = repoWithSpec(root, env, teamSpec(2));
+    const wt = join(root, "wt-2");
+    git(main, env, "worktree", "add", "-q", "-b", "agent-2", wt);
+    expect((await runCli(["claim", ID, "task-1-1", "--agent", "ann"], { cwd: main, env })).code).toBe(0);
+    // update-status does not check claims; ci catches what it let through.
+    expect((await runCli(["update-status", ID, "task-1-1", "completed"], { cwd: wt, env })).code).toBe(0);
+    const ci = await runCli(["ci", "--json"], { cwd: wt, env });
+    expect(ci.code).toBe(1);
+    const report = oneJson(ci.stdout);
+    const flagged = report.findings.filter((f: { code: string }) => f.code === "completed-by-other-agent");
+    expect(flagged).toHaveLength(1);
+    expect(flagged[0]).toMatchObject({ spec_id: ID, pointer: "/hierarchy/task-1-1", file: SPEC });
+    expect(flagged[0].message).toContain("ann holds a live claim");
+    expect(report.steps.find((x: { name: string }) => x.name === "claims")).toMatchObject({ ok: false });
+    const clean = oneJson((await runCli(["ci", "--json"], { cwd: main, env })).stdout);
+    expect(clean.findings.filter((f: { code: string }) => f.code === "completed-by-other-agent")).toEqual([]);
+  }, 120_000);
+});
+
 describe("claims across branches", () => {
   it("two branches completing one task under different agents merge with a conflict, not a silent pick", async () => {
     const root = tempTree();
