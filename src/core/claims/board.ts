@@ -82,7 +82,7 @@ export function statusBoard(o: StatusBoardOptions): StatusBoard {
   const env = o.env ?? process.env;
   const nowMs = now(env).getTime();
   const loc = findSpecsDir({ cwd: o.cwd, specsDir: o.specsDir, path: o.path, env });
-  const ledger = readLedger(gitCommonDir(loc.specsDir));
+  const ledger = readLedger(gitCommonDir(loc.specsDir, env));
   const wanted = o.specs !== undefined && o.specs.length > 0 ? new Set(o.specs) : undefined;
   const board: StatusBoard = {
     as_of: new Date(nowMs).toISOString(),

@@ -12,7 +12,7 @@ export function checkClaims(o: { loc: SpecsLocation; cwd: string; env: NodeJS.Pr
   summary: { specs: number; mismatched: number };
 } {
   const nowMs = now(o.env).getTime();
-  const ledger = readLedger(gitCommonDir(o.loc.specsDir));
+  const ledger = readLedger(gitCommonDir(o.loc.specsDir, o.env));
   const { specs } = openSpecs(o.loc, [], o.cwd);
   const findings: Finding[] = [];
   for (const s of specs) {

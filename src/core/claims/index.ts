@@ -60,7 +60,7 @@ function setting(o: ClaimsBaseOptions): Setting {
   return {
     loc,
     env,
-    commonDir: gitCommonDir(loc.specsDir),
+    commonDir: gitCommonDir(loc.specsDir, env),
     nowMs: now(env).getTime(),
     timeoutMs: o.lockTimeoutMs ?? loc.config.config.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
   };
@@ -389,7 +389,7 @@ export interface CompletionClaimOptions extends ClaimsBaseOptions {
 /** A live claim on the task in another worktree of this repository (the ledger), if any. */
 export function ledgerClaim(o: CompletionClaimOptions): Claim | undefined {
   const env = o.env ?? process.env;
-  const ledger = readLedger(gitCommonDir(o.specsDir));
+  const ledger = readLedger(gitCommonDir(o.specsDir, o.env));
   return ledger.heldFor(o.spec, now(env).getTime()).get(o.task);
 }
 
@@ -401,7 +401,7 @@ export async function endClaimOnCompletion(
   o: CompletionClaimOptions & { agent: string | undefined },
 ): Promise<{ remote_ref: string | null }> {
   const env = o.env ?? process.env;
-  const commonDir = gitCommonDir(o.specsDir);
+  const commonDir = gitCommonDir(o.specsDir, env);
   if (commonDir === undefined) return { remote_ref: null };
   const nowMs = now(env).getTime();
   return withLedger(commonDir, o.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, (ledger): { remote_ref: string | null } => {
@@ -437,7 +437,7 @@ export function claimsOf(o: { specsDir: string; specId: string; doc: unknown; en
   const nowMs = now(o.env ?? process.env).getTime();
   const out: ClaimView[] = claimsInSpec(o.doc, nowMs).map((c) => ({ task_id: c.task_id, ...c.claim, live: c.live, recorded_in: "spec" }));
   const seen = new Set(out.map((c) => c.task_id));
-  for (const [task, c] of readLedger(gitCommonDir(o.specsDir)).heldFor(o.specId, nowMs)) {
+  for (const [task, c] of readLedger(gitCommonDir(o.specsDir, o.env)).heldFor(o.specId, nowMs)) {
     if (seen.has(task)) continue;
     out.push({
       task_id: task,
