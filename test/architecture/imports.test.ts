@@ -76,10 +76,11 @@ const ALLOWED: Record<string, string[]> = {
   "core/validate": STORE,
   "core/journaling": [...STORE, "core/validate"],
   "core/worklog": [...STORE, "core/validate"],
-  "core/ci": [...STORE, "core/validate", "core/journaling", "core/worklog"],
+  "core/ci": [...STORE, "core/validate", "core/journaling", "core/worklog", "core/claims"],
   "core/merge": STORE,
   "core/init": [...STORE, "core/worklog"],
   "core/doctor": [...STORE, "core/validate"],
+  "core/claims": STORE,
 };
 
 describe("the source tree", () => {
