@@ -59,6 +59,7 @@ export default tseslint.config(
                 "**/ci/*",
                 "**/merge/*",
                 "**/init/*",
+                "**/claims/*",
                 "**/commands/*",
                 "**/ui/*",
               ],

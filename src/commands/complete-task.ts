@@ -8,6 +8,8 @@ interface CompleteTaskFlags extends MutationFlags {
   journalContent?: string;
   entryType: string;
   author?: string;
+  agent?: string;
+  force?: boolean;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -21,25 +23,46 @@ export function register(program: Command, ctx: CliContext): void {
       .option("--journal-title <title>", 'journal entry title (default "Task Completed: <title>")')
       .option("--journal-content <text>", "journal entry content")
       .option("--entry-type <type>", "journal entry type", "status_change")
-      .option("--author <name>", "journal author (default $SDD_AUTHOR or sdd)"),
+      .option("--author <name>", "journal author (default $SDD_AUTHOR or sdd)")
+      .option("--agent <name>", "the agent completing it, kept as completed_by (default $SDD_AGENT); a claim it holds is released")
+      .option("--force", "complete a task another agent holds a live claim on"),
   ).action(async (spec: string, task: string, flags: CompleteTaskFlags) => {
-    const [{ planCompleteTask }, { getNode }] = await Promise.all([
-      import("../core/mutations/status.js"),
-      import("../core/mutations/node.js"),
-    ]);
-    await runMutation(
+    const [{ planCompleteTask }, { getNode }, claims, { completionGuard }, { ConflictError }, { agentOf }, { locateSpecs }] =
+      await Promise.all([
+        import("../core/mutations/status.js"),
+        import("../core/mutations/node.js"),
+        import("../core/claims/index.js"),
+        import("../core/mutations/claims.js"),
+        import("../core/errors.js"),
+        import("./_claims.js"),
+        import("./_read.js"),
+      ]);
+    const agent = agentOf(flags, ctx.env);
+    const loc = await locateSpecs(ctx, flags);
+    const claimScope = { cwd: ctx.cwd, env: ctx.env, specsDir: loc.specsDir, task };
+    const done = await runMutation(
       ctx,
       flags,
       "complete-task",
       spec,
       (c, journaledTypes) => {
         const node = getNode(c.doc, task, c.ref.id, c.ref.file);
+        // A task another agent holds (here, or in another worktree) is theirs to complete.
+        const held = claims.ledgerClaim({ ...claimScope, spec: c.ref.id });
+        const guard = completionGuard(node, held, { agent, force: flags.force === true, nowMs: Date.parse(c.timestamp) });
+        if (guard.refused !== undefined) {
+          throw new ConflictError("claim-held", `task ${JSON.stringify(task)} is ${guard.refused}; nothing was changed`, {
+            file: c.ref.file,
+            fix: `sdd complete-task ${c.ref.id} ${task} --agent ${guard.holder?.agent ?? "NAME"}   # or add --force`,
+          });
+        }
         const content = flags.journalContent ?? `Task ${task} marked as completed.${flags.note === undefined ? "" : ` ${flags.note}`}`;
         return planCompleteTask(c, {
           task,
           status: "completed",
           note: flags.note,
           journaledTypes,
+          agent,
           journal: {
             title: flags.journalTitle ?? `Task Completed: ${String(node.title)}`,
             content,
@@ -51,5 +74,6 @@ export function register(program: Command, ctx: CliContext): void {
       (r) =>
         `${r.result.task_id}: ${r.result.old_status} -> completed, ${r.result.journal_entries} journal entr${r.result.journal_entries === 1 ? "y" : "ies"} (${r.spec_id})`,
     );
+    if (!done.dry_run && done.changed) await claims.endClaimOnCompletion({ ...claimScope, spec: done.spec_id, agent });
   });
 }

@@ -50,6 +50,11 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "merge-driver", load: async () => (await import("./merge-driver.js")).register },
   { name: "completion", load: async () => (await import("./completion.js")).register, needsAll: true },
   { name: "schema", load: async () => (await import("./schema.js")).register },
+  { name: "ready", load: async () => (await import("./ready.js")).register },
+  { name: "claim", load: async () => (await import("./claim.js")).register },
+  { name: "release", load: async () => (await import("./release.js")).register },
+  { name: "renew", load: async () => (await import("./renew.js")).register },
+  { name: "status", load: async () => (await import("./status.js")).register },
 ];
 
 /**

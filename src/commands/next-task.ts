@@ -13,9 +13,16 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (spec: string, flags: GlobalOptions) => {
     ctx.setGlobals(flags, ["text", "json"]);
     const loc = await locateSpecs(ctx, flags);
-    const [{ openSpec }, q] = await Promise.all([import("../core/store/spec-set.js"), import("../core/spec/queries.js")]);
+    const [{ openSpec }, q, { claimsOf }] = await Promise.all([
+      import("../core/store/spec-set.js"),
+      import("../core/spec/queries.js"),
+      import("../core/claims/index.js"),
+    ]);
     const s = openSpec(loc, spec, ctx.cwd);
     const r = q.nextTask(s.loaded.value);
+    const claims = claimsOf({ specsDir: loc.specsDir, specId: s.ref.id, doc: s.loaded.value, env: ctx.env });
+    // The task offered may already be claimed in another worktree: say so (sdd claim skips it).
+    const heldBy = claims.find((c) => c.live && c.task_id === r.task?.id)?.agent ?? null;
     ctx.report({
       command: "next-task",
       exitCode: r.task === null ? 1 : 0,
@@ -27,10 +34,14 @@ export function register(program: Command, ctx: CliContext): void {
         reason: r.reason ?? null,
         waiting: r.blocked,
         in_progress: r.in_progress,
+        held_by: heldBy,
+        claims,
       },
       text: () =>
         r.task !== null
-          ? [`${r.task.id} ${r.task.title}`]
+          ? [
+              `${r.task.id} ${r.task.title}${heldBy === null ? "" : ` (claimed by ${heldBy} in another worktree; sdd claim gives the next ready task)`}`,
+            ]
           : [
               `no task available in ${s.ref.id}: ${r.reason ?? ""}`,
               ...r.blocked
@@ -39,7 +50,10 @@ export function register(program: Command, ctx: CliContext): void {
                   (b) =>
                     `  ${b.id} waits for ${b.waiting_for.map((w) => `${w.id} [${w.status}]${w.via === b.id ? "" : ` (via ${w.via})`}`).join(", ")}`,
                 ),
-              ...r.in_progress.slice(0, 10).map((t) => `  ${t.id} is in progress`),
+              ...r.in_progress.slice(0, 10).map((t) => {
+                const c = claims.find((x) => x.task_id === t.id && x.live);
+                return `  ${t.id} is in progress${c === undefined ? "" : ` (claimed by ${c.agent})`}`;
+              }),
             ],
     });
   });

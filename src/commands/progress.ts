@@ -8,13 +8,18 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (spec: string, flags: GlobalOptions) => {
     ctx.setGlobals(flags, ["text", "json"]);
     const loc = await locateSpecs(ctx, flags);
-    const [{ openSpec }, q] = await Promise.all([import("../core/store/spec-set.js"), import("../core/spec/queries.js")]);
+    const [{ openSpec }, q, { claimsOf }] = await Promise.all([
+      import("../core/store/spec-set.js"),
+      import("../core/spec/queries.js"),
+      import("../core/claims/index.js"),
+    ]);
     const s = openSpec(loc, spec, ctx.cwd);
     const doc = s.loaded.value;
     const p = q.progressOf(doc);
     const h = q.hierarchyOf(doc);
     const root = q.summarize(h, "spec-root");
     const phase = q.currentPhase(doc);
+    const claims = claimsOf({ specsDir: loc.specsDir, specId: s.ref.id, doc, env: ctx.env });
     ctx.report({
       command: "progress",
       exitCode: 0,
@@ -26,11 +31,13 @@ export function register(program: Command, ctx: CliContext): void {
         folder: s.ref.folder ?? null,
         ...p,
         current_phase: phase,
+        claims,
       },
       text: () => [
         `${q.specTitle(doc)} (${s.ref.id})`,
         `  ${p.completed_tasks}/${p.total_tasks} tasks, ${p.percentage}%${p.complete ? ", complete" : `, ${p.remaining_tasks} remaining`}`,
         ...(phase === null ? [] : [`  current phase: ${phase.id} ${phase.title} (${phase.completed}/${phase.total})`]),
+        ...claims.map((c) => `  claimed: ${c.task_id} by ${c.agent} until ${c.lease_expires_at}${c.live ? "" : " (expired)"}`),
       ],
     });
   });

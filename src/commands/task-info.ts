@@ -12,10 +12,11 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (spec: string, task: string, flags: GlobalOptions) => {
     ctx.setGlobals(flags, ["text", "json"]);
     const loc = await locateSpecs(ctx, flags);
-    const [{ openSpec }, q, { getNode }] = await Promise.all([
+    const [{ openSpec }, q, { getNode }, { claimsOf }] = await Promise.all([
       import("../core/store/spec-set.js"),
       import("../core/spec/queries.js"),
       import("../core/mutations/node.js"),
+      import("../core/claims/index.js"),
     ]);
     const s = openSpec(loc, spec, ctx.cwd);
     const doc = s.loaded.value as Record<string, unknown>;
@@ -25,6 +26,7 @@ export function register(program: Command, ctx: CliContext): void {
     const journal = (Array.isArray(doc.journal) ? (doc.journal as unknown[]) : []).filter(
       (e) => typeof e === "object" && e !== null && (e as { task_id?: unknown }).task_id === task,
     );
+    const claim = claimsOf({ specsDir: loc.specsDir, specId: s.ref.id, doc, env: ctx.env }).find((c) => c.task_id === task) ?? null;
     const pos = s.loaded.source.locate(`/hierarchy/${task.replace(/~/g, "~0").replace(/\//g, "~1")}`);
     ctx.report({
       command: "task-info",
@@ -37,6 +39,7 @@ export function register(program: Command, ctx: CliContext): void {
         can_start: deps.can_start,
         prerequisites: deps.blocked_by,
         journal_entries: journal,
+        claim,
         file: s.shown,
         line: pos.line,
       },
@@ -46,6 +49,11 @@ export function register(program: Command, ctx: CliContext): void {
         ...Object.entries(node.metadata ?? {}).map(([k, v]) => `  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`),
         ...deps.blocked_by.map((b) => `  blocked by ${b.id} [${b.status}]${b.via === task ? "" : ` (via ${b.via})`}`),
         `  journal entries: ${journal.length}`,
+        ...(claim === null
+          ? []
+          : [
+              `  claim: ${claim.agent} until ${claim.lease_expires_at}${claim.live ? "" : " (expired)"}${claim.recorded_in === "worktree" ? " (in another worktree)" : ""}`,
+            ]),
       ],
     });
   });

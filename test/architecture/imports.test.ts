@@ -76,12 +76,25 @@ const ALLOWED: Record<string, string[]> = {
   "core/validate": STORE,
   "core/journaling": [...STORE, "core/validate"],
   "core/worklog": [...STORE, "core/validate"],
-  "core/ci": [...STORE, "core/validate", "core/journaling", "core/worklog"],
+  "core/ci": [...STORE, "core/validate", "core/journaling", "core/worklog", "core/claims"],
   "core/merge": STORE,
   "core/init": [...STORE, "core/worklog"],
   "core/doctor": [...STORE, "core/validate"],
+  "core/claims": STORE,
   // The MCP server runs the commands through the CLI it is handed, never by importing it.
-  mcp: [...STORE, "core/validate", "core/journaling", "core/worklog", "core/ci", "core/merge", "core/init", "core/doctor", "ui", "version"],
+  mcp: [
+    ...STORE,
+    "core/validate",
+    "core/journaling",
+    "core/worklog",
+    "core/ci",
+    "core/merge",
+    "core/init",
+    "core/doctor",
+    "core/claims",
+    "ui",
+    "version",
+  ],
 };
 
 describe("the source tree", () => {

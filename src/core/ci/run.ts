@@ -9,6 +9,7 @@ import type { Finding } from "../findings.js";
 import { compareFindings } from "../findings.js";
 import { runCheckJournaling } from "../journaling/check.js";
 import { runValidate } from "../validate/run.js";
+import { checkClaims } from "../claims/check.js";
 
 export interface CiStep {
   name: string;
@@ -42,6 +43,14 @@ export function runCi(o: CiOptions): CiResult {
   steps.push({ name: "check-journaling", ok: j.exitCode === 0, exit_code: j.exitCode, summary: j.summary });
   // Unreadable specs were already reported by validate.
   findings.push(...j.findings.filter((f) => f.code === "unjournaled"));
+  const c = checkClaims({ loc: o.loc, cwd: o.cwd, env: o.env });
+  steps.push({
+    name: "claims",
+    ok: c.findings.length === 0,
+    exit_code: c.findings.length === 0 ? 0 : ExitCode.findings,
+    summary: c.summary,
+  });
+  findings.push(...c.findings);
   for (const extra of o.extraSteps ?? []) {
     const r = extra(o);
     steps.push(r.step);

@@ -48,7 +48,22 @@ export const TRACKING_KEYS = [
   "blocker_ticket",
   "blocked_by_external",
   "status_note",
+  "claimed_by",
+  "claimed_at",
+  "lease_expires_at",
+  "completed_by",
 ] as const;
+
+/** The agent a side claimed or completed a node under, when that side changed it. */
+function agentChange(base: JsonObject, side: JsonObject): string | undefined {
+  const agentOf = (n: JsonObject): unknown => {
+    const md = member(n, "metadata");
+    const by = member(md, "completed_by");
+    return typeof by === "string" ? by : member(md, "claimed_by");
+  };
+  const a = agentOf(side);
+  return typeof a === "string" && !deepEqual(a, agentOf(base)) ? a : undefined;
+}
 
 const STATUS_RANK: Readonly<Record<string, number>> = { pending: 0, in_progress: 1, completed: 2 };
 
@@ -218,6 +233,14 @@ class Merger {
    */
   mergeNode(base: JsonObject, ours: JsonObject, theirs: JsonObject, path: Path): JsonObject {
     const where = pointerOf(path);
+    // Two agents took (or finished) the same task on two branches: a person decides.
+    const oursAgent = agentChange(base, ours);
+    const theirsAgent = agentChange(base, theirs);
+    if (oursAgent !== undefined && theirsAgent !== undefined && oursAgent !== theirsAgent) {
+      this.conflict([...path, "metadata"], member(ours, "metadata"), member(theirs, "metadata"));
+      this.notes.push(`${where}: claimed or completed by ${oursAgent} (ours) and by ${theirsAgent} (theirs)`);
+      return ours;
+    }
     const bs = member(base, "status");
     const os = member(ours, "status");
     const ts = member(theirs, "status");

@@ -4,7 +4,7 @@
  */
 import type { Operation } from "fast-json-patch";
 import { ConflictError, FindingsError } from "../errors.js";
-import { BLOCKER_KEYS, isObject, type JsonObject, type Status } from "../spec/model.js";
+import { BLOCKER_KEYS, CLAIM_KEYS, isObject, type JsonObject, type Status } from "../spec/model.js";
 import type { Plan, PlanContext } from "../spec/plan.js";
 import { appendOp, editNode, getNode, nodePointer, workBelow } from "./node.js";
 
@@ -16,6 +16,8 @@ export interface TransitionOptions {
   resolution?: string | undefined;
   /** complete-task: record actual_hours from started_at when none is recorded. */
   actualHours?: boolean;
+  /** complete-task: the agent that completed the task, kept as completed_by. */
+  agent?: string | undefined;
 }
 
 /** Hours between two timestamps, rounded to 0.001; undefined unless positive. */
@@ -44,6 +46,9 @@ export function transition(node: { status: unknown; metadata: JsonObject }, to: 
     md.resolved_blockers = [...(Array.isArray(md.resolved_blockers) ? (md.resolved_blockers as unknown[]) : []), record];
   }
   if (to !== "blocked") for (const k of BLOCKER_KEYS) delete md[k];
+  // A claim means "in progress by this agent": any other status ends it.
+  if (to !== "in_progress") for (const k of CLAIM_KEYS) delete md[k];
+  if (to !== "completed") delete md.completed_by;
   if (from === "completed" && to !== "completed") {
     delete md.completed_at;
     delete md.needs_journaling;
@@ -59,6 +64,7 @@ export function transition(node: { status: unknown; metadata: JsonObject }, to: 
         const h = hoursBetween(md.started_at, o.timestamp);
         if (h !== undefined) md.actual_hours = h;
       }
+      if (o.agent !== undefined) md.completed_by = o.agent;
       if (o.journaled) md.needs_journaling = true;
       delete md.journaled_at;
       break;
@@ -90,6 +96,7 @@ export interface StatusChangeInput {
   blocker?: TransitionOptions["blocker"];
   resolution?: string | undefined;
   actualHours?: boolean;
+  agent?: string | undefined;
 }
 
 export interface StatusChangeResult {
@@ -126,6 +133,7 @@ export function planStatusChange(ctx: PlanContext, input: StatusChangeInput): Pl
       blocker: input.blocker,
       resolution: input.resolution,
       actualHours: input.actualHours === true,
+      agent: input.agent,
     }),
   );
   return { ops, result };

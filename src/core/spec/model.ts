@@ -17,6 +17,9 @@ export const BLOCKER_TYPES = ["dependency", "technical", "resource", "decision"]
 export const BLOCKER_KEYS = ["blocked_at", "blocker_type", "blocker_description", "blocker_ticket", "blocked_by_external"] as const;
 
 /** Node types `check-journaling` requires a journal entry for, unless configured otherwise. */
+/** Node metadata a claim owns (docs/agents.md); a task that leaves in_progress drops them. */
+export const CLAIM_KEYS = ["claimed_by", "claimed_at", "lease_expires_at"] as const;
+
 export const DEFAULT_JOURNALED_TYPES = ["task", "verify"] as const;
 
 /** The journaled node types of a config (`journaledTypes`), or the default. */
