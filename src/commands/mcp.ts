@@ -11,7 +11,7 @@ export function register(program: Command, ctx: CliContext): void {
       )
       .option(
         "--agent <name>",
-        "the agent this server works for: the author of its journal entries (sets SDD_AGENT, and SDD_AUTHOR unless set)",
+        "the agent this server works for: the default agent of claims and author of journal entries (sets SDD_AGENT, and SDD_AUTHOR unless set)",
       ),
   ).action(async (flags: GlobalOptions & { agent?: string }) => {
     // stdout carries the protocol: nothing else may be printed there.

@@ -68,6 +68,10 @@ export async function callTool(tool: Tool, args: unknown, o: McpServerOptions): 
       text: `error ${error.code} (exit ${report.exit_code}): ${error.message}${error.fix === undefined ? "" : `\nfix: ${error.fix}`}`,
     });
   }
+  if (failed && error === undefined) {
+    const why = [report.outcome, report.reason].filter((x) => typeof x === "string").join(": ");
+    content.push({ type: "text", text: `${report.command} failed (exit ${report.exit_code})${why === "" ? "" : `: ${why}`}` });
+  }
   content.push({ type: "text", text: JSON.stringify(report) });
   const stderr = warnings.join("").trim();
   if (stderr !== "") content.push({ type: "text", text: stderr });

@@ -27,8 +27,10 @@ describe("sdd init --agents", () => {
     expect(text.startsWith(MARKER_START + "\n")).toBe(true);
     expect(text.endsWith(MARKER_END + "\n")).toBe(true);
     for (const step of [
-      "sdd next-task",
-      "--from pending",
+      "SDD_AGENT",
+      "sdd ready",
+      "sdd claim",
+      "sdd renew",
       "sdd add-journal",
       "sdd complete-task",
       "sdd ci",

@@ -47,7 +47,37 @@ async function racer(attempt: () => Promise<Attempt>): Promise<string[]> {
 }
 
 describe("claiming through two MCP servers and the CLI at once", () => {
-  it("gives each of 10 ready tasks to exactly one claimant", async () => {
+  it("claim: each of 10 ready tasks goes to exactly one claimant", async () => {
+    const dir = specsTree([{ spec: tenTasks() }]);
+    const servers = await Promise.all([serve(dir, ["--agent", "server-1"]), serve(dir, ["--agent", "server-2"])]);
+    const outcome = (exit: number, doc: Record<string, any>, label: string): Attempt => {
+      if (exit === 0) return { claimed: `${String(doc.agent)} ${String(doc.task_id)}` };
+      if (exit === 1) return { done: true };
+      expect(exit, label).toBe(3);
+      return { lost: true };
+    };
+    const viaServer = (s: (typeof servers)[number]) => async (): Promise<Attempt> => {
+      const r = await s.call("claim");
+      return outcome(r.doc.exit_code as number, r.doc, r.text);
+    };
+    const viaCli = async (): Promise<Attempt> => {
+      const r = await runCli(["claim", "--agent", "cli", "--json"], { cwd: dir });
+      return outcome(r.code ?? -1, oneJson(r.stdout), r.stdout + r.stderr);
+    };
+    const claims = (await Promise.all([racer(viaServer(servers[0])), racer(viaServer(servers[1])), racer(viaCli)])).flat();
+    const tasks = claims.map((c) => c.split(" ")[1]);
+    expect(tasks.length).toBe(10);
+    expect([...new Set(tasks)].sort()).toEqual([...TASKS].sort());
+    // The spec agrees: every task in progress, held by the agent that was told it won.
+    const spec = JSON.parse(readFileSync(join(dir, "specs", "active", `${ID}.json`), "utf8"));
+    for (const c of claims) {
+      const [agent, task] = c.split(" ") as [string, string];
+      expect(spec.hierarchy[task]).toMatchObject({ status: "in_progress", metadata: { claimed_by: agent } });
+    }
+    expect(oneJson((await runCli(["validate", ID, "--json"], { cwd: dir })).stdout).ok).toBe(true);
+  });
+
+  it("update_status with from: each of 10 pending tasks goes to exactly one claimant", async () => {
     const dir = specsTree([{ spec: tenTasks() }]);
     const servers = await Promise.all([serve(dir), serve(dir)]);
     const viaServer = (s: (typeof servers)[number]) => async (): Promise<Attempt> => {

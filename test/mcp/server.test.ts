@@ -18,6 +18,11 @@ const TOOLS = [
   "progress",
   "task_info",
   "next_task",
+  "ready",
+  "claim",
+  "renew",
+  "release",
+  "status",
   "update_status",
   "complete_task",
   "add_journal",
@@ -161,6 +166,46 @@ describe("sdd mcp: every tool on a temp repository", () => {
     const hist = oneJson((await runCli(["history", ID, "--json"], { cwd: dir })).stdout);
     expect(hist.ok).toBe(true);
     expect(JSON.stringify(hist)).toContain("complete-task");
+  });
+
+  it("claims: ready, claim, renew, status, release, and complete_task ending the claim", async () => {
+    const dir = repo();
+    const a = await serve(dir, ["--agent", "agent-a"]);
+    const b = await serve(dir, ["--agent", "agent-b"]);
+    const ready = await a.call("ready");
+    expect(ready.doc).toMatchObject({ command: "ready", ok: true });
+    expect(ready.doc.tasks.map((t: any) => t.task_id)).toEqual(["task-1-1", "task-1-2", "verify-1-1"]);
+
+    const first = await a.call("claim");
+    expect(first.isError, first.text).toBe(false);
+    expect(first.doc).toMatchObject({ outcome: "claimed", task_id: "task-1-1", agent: "agent-a" });
+    expect(readSpec(dir).hierarchy["task-1-1"]).toMatchObject({ status: "in_progress", metadata: { claimed_by: "agent-a" } });
+
+    // Another agent asking for the same task: held, a tool error with exit code 3.
+    const taken = await b.call("claim", { spec: ID, task: "task-1-1" });
+    expect(taken.isError).toBe(true);
+    expect(taken.doc).toMatchObject({ ok: false, exit_code: 3, outcome: "held", held_by: "agent-a" });
+    expect(taken.text).toMatch(/^claim failed \(exit 3\): held: /);
+    // Asking for any task: the next one.
+    expect((await b.call("claim")).doc).toMatchObject({ outcome: "claimed", task_id: "task-1-2", agent: "agent-b" });
+
+    const renewed = await a.call("renew", { spec: ID, task: "task-1-1", lease: "2h" });
+    expect(renewed.doc).toMatchObject({ outcome: "renewed" });
+    const board = await a.call("status");
+    expect(board.doc.specs[0].in_progress.map((t: any) => t.task_id ?? t.id).sort()).toEqual(["task-1-1", "task-1-2"]);
+
+    const released = await b.call("release", { spec: ID, task: "task-1-2" });
+    expect(released.doc).toMatchObject({ outcome: "released" });
+    expect(readSpec(dir).hierarchy["task-1-2"].status).toBe("pending");
+
+    // The holder completes: the claim ends with it; another agent would need force.
+    const refused = await b.call("complete_task", { spec: ID, task: "task-1-1" });
+    expect(refused).toMatchObject({ isError: true, doc: { exit_code: 3, error: { code: "claim-held" } } });
+    const done = await a.call("complete_task", { spec: ID, task: "task-1-1" });
+    expect(done.isError, done.text).toBe(false);
+    const node = readSpec(dir).hierarchy["task-1-1"];
+    expect(node).toMatchObject({ status: "completed", metadata: { completed_by: "agent-a" } });
+    expect(node.metadata.claimed_by).toBeUndefined();
   });
 
   it("checks: validate and check_journaling report findings as results, the way the CLI does", async () => {

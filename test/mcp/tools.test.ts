@@ -2,11 +2,14 @@
  * The tool table: schemas derived from the commander definitions, and the command line a
  * call becomes (checked against the schema first).
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Command, Option } from "commander";
 import { describe, expect, it } from "vitest";
 import { buildProgram } from "../../src/cli.js";
 import { CliContext } from "../../src/commands/_shared.js";
 import { SddError } from "../../src/core/errors.js";
+import { REPO_ROOT } from "../helpers.js";
 import { deriveTool, deriveTools, toArgv, toolName, TOOL_SPECS, type Tool } from "../../src/mcp/tools.js";
 
 function toolOf(define: (c: Command) => void, required?: string[]): Tool {
@@ -124,5 +127,11 @@ describe("the tool table", () => {
     expect(tools.map((t) => t.name)).toEqual(TOOL_SPECS.map((s) => toolName(s.command)));
     expect(toolName(["log", "add"])).toBe("log_add");
     for (const t of tools) for (const r of t.inputSchema.required) expect(t.inputSchema.properties, `${t.name}.${r}`).toHaveProperty(r);
+  });
+
+  it("is the one docs/mcp.md lists", () => {
+    const doc = readFileSync(join(REPO_ROOT, "docs", "mcp.md"), "utf8");
+    const listed = [...doc.matchAll(/^\| `([a-z_]+)` +\| `sdd ([a-z -]+)` +\|$/gm)].map((m) => [m[1], m[2]]);
+    expect(listed).toEqual(TOOL_SPECS.map((s) => [toolName(s.command), s.command.join(" ")]));
   });
 });

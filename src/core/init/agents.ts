@@ -13,34 +13,37 @@ export const AGENTS_SECTION = `## Working with sdd
 
 This project plans its work as sdd specs (JSON files) and a work-item log rendered from JSON
 work items. Agents work through the \`sdd\` commands (or the same tools of \`sdd mcp\`), so
-that every change is locked, validated and recorded.
+that every change is locked, validated and recorded. Say who you are once:
+\`export SDD_AGENT=<your name>\` (or \`--agent NAME\` on each command).
 
-1. Find work: \`sdd next-task SPEC --json\` (or \`sdd list-specs --json\`, then
-   \`sdd task-info SPEC TASK --json\`).
-2. Claim it before you start, atomically:
-   \`sdd update-status SPEC TASK in_progress --from pending\`. Exit 3 means another agent
-   got there first: pick another task.
+1. Find work: \`sdd ready --json\` lists the tasks you may take, in the order \`claim\`
+   takes them.
+2. Claim before you start: \`sdd claim\` (the first ready task) or \`sdd claim SPEC TASK\`.
+   Exit 1: nothing is ready. Exit 3: another agent holds it or won the race; claim again.
+   A claim lasts a lease (default 30m): \`sdd renew SPEC TASK\` while you work,
+   \`sdd release SPEC TASK\` if you give up.
 3. Journal what you decide or change as you go:
    \`sdd add-journal SPEC --task-id TASK --title "..." --content "..."\`.
 4. Stuck? \`sdd mark-blocked SPEC TASK --reason "..."\` (\`sdd unblock-task\` when it clears).
-5. Finish with \`sdd complete-task SPEC TASK --note "..."\`: status, journal entry and
-   roll-ups in one transaction.
-6. Before you push: \`sdd ci\` must pass.
+5. Finish with \`sdd complete-task SPEC TASK --note "..."\`: status, journal entry, roll-ups
+   and the end of your claim in one transaction.
+6. Before you push: \`sdd ci\` must pass. \`sdd status\` shows who holds what.
 
 Never edit a spec's JSON by hand: the commands take the spec's lock, refuse a result that
 would be invalid, and keep a backup and a history. Add \`--json\` to get one JSON document;
-exit codes: 0 ok, 1 findings, 2 usage or not found, 3 conflict, 4 unreadable file.
+exit codes: 0 ok, 1 findings or nothing to do, 2 usage or not found, 3 conflict, 4
+unreadable file.
 `;
 
 /** The same workflow for an MCP client, in the server's tool names (the initialize result). */
 export const AGENT_INSTRUCTIONS = `sdd tracks this project's work as specs (JSON) and a work-item log. Work through these tools, never by editing spec files:
-1. find work: next_task, list_specs, task_info (read the spec itself as the resource sdd://spec/<id>);
-2. claim a task atomically: update_status with status "in_progress" and from "pending" (an error with code precondition-failed, exit 3, means another agent took it: pick another);
+1. find work: ready (task_info for details; the spec itself is the resource sdd://spec/<id>);
+2. claim before you start: claim, with no arguments for the first ready task or with spec and task (agent: yours, unless the server was started with --agent). exit_code 1 means nothing is ready; a tool error with exit_code 3 means another agent holds it or won the race: claim again. renew while you work, release if you give up;
 3. journal decisions and changes: add_journal with task_id;
 4. blocked: mark_blocked (unblock_task when it clears);
-5. finish: complete_task (status, journal entry and roll-ups in one transaction);
-6. check: validate and check_journaling.
-Every result is the JSON document of the CLI's --json; a failed call is a tool error whose structured content carries error.code and exit_code (2 usage or not found, 3 conflict, 4 unreadable file).`;
+5. finish: complete_task (status, journal entry, roll-ups and the end of your claim in one transaction);
+6. check: validate and check_journaling; status is the board.
+Every result is the JSON document of the CLI's --json; a failed call is a tool error whose structured content carries exit_code (2 usage or not found, 3 conflict, 4 unreadable file) and, where the command failed outright, error.code.`;
 
 const CLAUDE_POINTER = `How to work with this project's specs and work-item log: @AGENTS.md (the "Working with sdd"
 section). Never edit a spec's JSON by hand; use the \`sdd\` commands or the \`sdd mcp\` tools.
