@@ -13,10 +13,11 @@ import { resolveSpec, type SpecRef } from "./discovery.js";
 import { FindingsError, SddError, UsageError } from "./errors.js";
 import type { RawFinding } from "./findings.js";
 import { appendHistory, lastSeq, writeBackup } from "./history.js";
+import { deepEqual, editJson } from "./json/edit.js";
 import { serializeJson } from "./json-write.js";
 import { DEFAULT_LOCK_TIMEOUT_MS, withSpecLock } from "./lock.js";
-import { readJsonFile } from "./spec-file.js";
-import { applyRollup, type RollupChange } from "./rollup.js";
+import { readJsonFile, type LoadedFile } from "./spec-file.js";
+import { applyRollup, touchedNodes, type RollupChange } from "./rollup.js";
 import { DEFAULT_JOURNALED_TYPES, isObject, type JsonObject, type SpecFolder } from "./spec.js";
 import { specFindings } from "./validate/spec-findings.js";
 
@@ -44,6 +45,11 @@ export interface Plan<T> {
   result: T;
   /** Move the file to this folder in the same transaction. */
   moveTo?: SpecFolder;
+  /**
+   * Recompute the roll-up of every node, not only of the nodes the operations touch and
+   * their ancestors (`fix`, repairing counts that were already wrong).
+   */
+  fullRollup?: boolean;
   /** Further operations once roll-ups are known (e.g. journal entries for completed parents). */
   afterRollup?: (doc: JsonObject, changes: RollupChange[]) => Operation[];
 }
@@ -81,6 +87,17 @@ function assertInsideSpecsDir(ref: SpecRef, specsDir: string): void {
   }
 }
 
+/**
+ * The new file text: the old text with only the changed values rewritten (every other byte
+ * kept); the whole document in the file's style when the text cannot be edited in place
+ * or the edit would not read back as the new value.
+ */
+export function writeBack(loaded: LoadedFile, before: unknown, after: unknown, patch: readonly Operation[]): string {
+  const edited = editJson(loaded.text, before, after, patch, loaded.style);
+  if (edited !== undefined && deepEqual(JSON.parse(edited), after)) return loaded.bom ? "\ufeff" + edited : edited;
+  return serializeJson(after, loaded.style, loaded.source.lexemesForWrite(loaded.style));
+}
+
 export async function transact<T>(options: TransactionOptions, planner: (ctx: PlanContext) => Plan<T>): Promise<TransactionResult<T>> {
   const first = resolveSpec(options.spec, options.specsDir, options.cwd);
   assertInsideSpecsDir(first, options.specsDir);
@@ -105,7 +122,12 @@ export async function transact<T>(options: TransactionOptions, planner: (ctx: Pl
       });
     }
     const journaled = new Set(options.journaledTypes ?? DEFAULT_JOURNALED_TYPES);
-    const rollup = applyRollup(after, { timestamp: ts, journaledTypes: journaled });
+    const changedNodes = plan.fullRollup === true ? undefined : touchedNodes(plan.ops);
+    const rollup = applyRollup(after, {
+      timestamp: ts,
+      journaledTypes: journaled,
+      ...(changedNodes === undefined ? {} : { changed: changedNodes }),
+    });
     if (plan.afterRollup !== undefined) {
       jsonpatch.applyPatch(after, plan.afterRollup(after, rollup), true, true);
     }
@@ -144,7 +166,7 @@ export async function transact<T>(options: TransactionOptions, planner: (ctx: Pl
     }
     if (options.dryRun === true) return base;
 
-    const text = serializeJson(after, loaded.style, loaded.source.lexemesForWrite(loaded.style));
+    const text = writeBack(loaded, before, after, patch);
     const seq = lastSeq(options.specsDir, ref.id) + 1;
     writeBackup(options.specsDir, ref.id, seq, readFileSync(ref.file));
     guardRef.current?.assertHeld();
