@@ -13,7 +13,7 @@ import { resolveSpec, type SpecRef } from "./discovery.js";
 import { FindingsError, SddError, UsageError } from "./errors.js";
 import type { RawFinding } from "./findings.js";
 import { appendHistory, lastSeq, writeBackup } from "./history.js";
-import { deepEqual, editJson } from "./json/edit.js";
+import { rewriteJson } from "./json/edit.js";
 import { serializeJson } from "./json-write.js";
 import { DEFAULT_LOCK_TIMEOUT_MS, withSpecLock } from "./lock.js";
 import { readJsonFile, type LoadedFile } from "./spec-file.js";
@@ -92,10 +92,8 @@ function assertInsideSpecsDir(ref: SpecRef, specsDir: string): void {
  * kept); the whole document in the file's style when the text cannot be edited in place
  * or the edit would not read back as the new value.
  */
-export function writeBack(loaded: LoadedFile, before: unknown, after: unknown, patch: readonly Operation[]): string {
-  const edited = editJson(loaded.text, before, after, patch, loaded.style);
-  if (edited !== undefined && deepEqual(JSON.parse(edited), after)) return loaded.bom ? "\ufeff" + edited : edited;
-  return serializeJson(after, loaded.style, loaded.source.lexemesForWrite(loaded.style));
+function writeBack(loaded: LoadedFile, before: unknown, after: unknown, patch: readonly Operation[]): string {
+  return rewriteJson(loaded, before, after, patch) ?? serializeJson(after, loaded.style, loaded.source.lexemesForWrite(loaded.style));
 }
 
 export async function transact<T>(options: TransactionOptions, planner: (ctx: PlanContext) => Plan<T>): Promise<TransactionResult<T>> {

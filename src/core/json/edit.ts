@@ -7,6 +7,7 @@
  * The text is walked only along the paths that changed (the patch from the old value to
  * the new one says which); everything beside them is skipped over, not parsed.
  */
+import jsonpatch from "fast-json-patch";
 import type { JsonStyle } from "../json-source.js";
 import { escapePointerToken } from "../json-source.js";
 import { serializeJson } from "../json-write.js";
@@ -412,4 +413,26 @@ export function editJson(
     if (err instanceof NotEditable) return undefined;
     throw err;
   }
+}
+
+/** A file's text as read, with what a write needs to keep its form. */
+export interface EditableText {
+  /** The text without a byte order mark. */
+  text: string;
+  bom: boolean;
+  style: JsonStyle;
+}
+
+/**
+ * The file's new bytes for `after` (the file held `before`), by editing its text in place;
+ * undefined when that cannot be done or would not read back as `after`, for the caller to
+ * serialise the whole value instead. `patch`: the changes from `before` to `after`, when
+ * the caller has them.
+ */
+export function rewriteJson(file: EditableText, before: unknown, after: unknown, patch?: readonly ChangedPath[]): string | undefined {
+  const changes = patch ?? jsonpatch.compare(before as object, after as object);
+  const edited = editJson(file.text, before, after, changes, file.style);
+  // The edit is checked by reading it back: a write must never store what was not meant.
+  if (edited === undefined || !deepEqual(JSON.parse(edited), after)) return undefined;
+  return file.bom ? "\ufeff" + edited : edited;
 }
