@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFi
 import { join } from "node:path";
 import * as prettier from "prettier";
 import { describe, expect, it } from "vitest";
-import { JsonSource } from "../../src/core/json-source.js";
+import { JsonSource } from "../../src/core/json/source.js";
 import { CORPUS_SPECS, oneJson, runCli, tempTree } from "../helpers.js";
 
 const NOW = "2026-12-01T10:00:00.000Z";

@@ -8,9 +8,9 @@
  * the new one says which); everything beside them is skipped over, not parsed.
  */
 import jsonpatch from "fast-json-patch";
-import type { JsonStyle } from "../json-source.js";
-import { escapePointerToken } from "../json-source.js";
-import { serializeJson } from "../json-write.js";
+import type { JsonStyle } from "./source.js";
+import { escapePointerToken } from "./source.js";
+import { serializeJson } from "./write.js";
 
 /** A change between the old and the new value, as an RFC 6902 operation names it. */
 export interface ChangedPath {

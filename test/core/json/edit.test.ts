@@ -5,7 +5,7 @@
 import jsonpatch from "fast-json-patch";
 import { describe, expect, it } from "vitest";
 import { deepEqual, editJson, rewriteJson } from "../../../src/core/json/edit.js";
-import { detectStyle } from "../../../src/core/json-source.js";
+import { detectStyle } from "../../../src/core/json/source.js";
 
 /** The text after applying `change` to the value the text holds. */
 function edit(text: string, change: (v: any) => void): string {
