@@ -242,3 +242,25 @@ describe("random edits read back as the new value and keep unchanged lines", () 
     }
   });
 });
+
+describe("round trips", () => {
+  const texts = [
+    '{\n  "a": 1.0,\n  "b": ["x", "y"],\n  "c": {}\n}\n',
+    '{\r\n\t"a": "caf\\u00e9",\r\n\t"b": [\r\n\t\t1e2\r\n\t]\r\n}',
+    '{"a": 1.50, "b": {"c": "\\/"}}',
+    '{ "a" : [ 1 , 2 ] ,"b":null }',
+  ];
+
+  it.each(texts)("%j: unchanged is the same bytes; a change undone is the same bytes", (text) => {
+    const style = detectStyle(text, false);
+    const v = JSON.parse(text) as Record<string, unknown>;
+    expect(rewriteJson({ text, bom: false, style }, v, structuredClone(v))).toBe(text);
+    const changed = { ...structuredClone(v), b: "other", z: [1] };
+    const once = rewriteJson({ text, bom: false, style }, v, changed) as string;
+    expect(JSON.parse(once)).toEqual(changed);
+    const back = rewriteJson({ text: once, bom: false, style: detectStyle(once, false) }, changed, structuredClone(v)) as string;
+    expect(JSON.parse(back)).toEqual(v);
+    // Everything outside "b" and the added "z" is as it was.
+    expect(back.slice(0, text.indexOf('"b"'))).toBe(text.slice(0, text.indexOf('"b"')));
+  });
+});
