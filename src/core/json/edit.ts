@@ -180,7 +180,7 @@ class Editor {
 
   /** Whether the text writes some non-empty array of plain values on one line (prettier does). */
   private hasInlineArrays(): boolean {
-    this.inlineArrays ??= /\[[ \t]*(?:"|-?\d|true|false|null)[^\n]*\]/.test(this.text);
+    this.inlineArrays ??= /":\s*\[[ \t]*(?:"|-?\d|true|false|null)[^\n]*\],?\r?$/m.test(this.text);
     return this.inlineArrays;
   }
 
