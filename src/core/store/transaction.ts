@@ -114,8 +114,21 @@ export async function transact<T>(options: TransactionOptions, planner: (ctx: Pl
     const contentOps = jsonpatch.compare(before, after);
     const moving = plan.moveTo !== undefined && plan.moveTo !== ref.folder;
     const changed = contentOps.length > 0 || moving;
-    if (changed && typeof after.last_updated === "string") after.last_updated = ts;
-    const patch = jsonpatch.compare(before, after);
+    let patch = contentOps;
+    if (changed && typeof after.last_updated === "string") {
+      after.last_updated = ts;
+      // The stamp as the one operation on last_updated (a second compare of a large spec
+      // would cost as much as the first); compare lists it last, as a top-level key near
+      // the top of the file.
+      if (before.last_updated !== ts) {
+        patch = contentOps.filter((op) => op.path !== "/last_updated");
+        patch.push(
+          typeof before.last_updated === "undefined"
+            ? { op: "add", path: "/last_updated", value: ts }
+            : { op: "replace", path: "/last_updated", value: ts },
+        );
+      }
+    }
     const target = moving ? join(options.specsDir, plan.moveTo as string, `${ref.id}.json`) : ref.file;
     const base: TransactionResult<T> = {
       spec_id: ref.id,
