@@ -6,7 +6,7 @@ import { expect, it } from "vitest";
 import { gitCommonDir } from "../../../src/core/claims/git.js";
 import { tempTree } from "../../helpers.js";
 
-const env = { ...process.env, GIT_CONFIG_NOSYSTEM: "1" };
+const env: NodeJS.ProcessEnv = { ...process.env, GIT_CONFIG_NOSYSTEM: "1" };
 delete env.GIT_DIR;
 delete env.GIT_COMMON_DIR;
 
