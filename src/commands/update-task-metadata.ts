@@ -34,7 +34,7 @@ export function register(program: Command, ctx: CliContext): void {
       .option("--command <cmd>", "metadata.command")
       .option("--metadata <json>", "a JSON object merged into metadata (flags win)")
       .option("--unset <key>", "remove a key (repeatable)", collect, [])
-      .option("--force", "allow editing keys the status commands keep (started_at, completed_at, ...)"),
+      .option("--force", "allow editing keys the status and claim commands keep (started_at, completed_at, claimed_by, ...)"),
   ).action(async (spec: string, task: string, flags: MetadataFlags) => {
     const set: Record<string, unknown> = {};
     if (flags.metadata !== undefined) {

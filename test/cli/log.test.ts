@@ -453,6 +453,27 @@ describe("sdd log set", () => {
     expect(oneJson(missingJson.stdout)).toMatchObject({ ok: false, exit_code: 2 });
     expect(readFileSync(itemPath(dir, id), "utf8")).toBe(before);
   });
+
+  it("keeps the item file's own formatting: only the changed value's line differs", async () => {
+    const dir = project();
+    const id = await addOk(dir, "Keep my layout", ["--tests", "`npm test`"]);
+    // Re-formatted by hand: 4-space indent, CRLF, inline tags, one field object per line.
+    const item = readItem(dir, id) as unknown as Record<string, unknown>;
+    const fields = (item.fields as { key: string; value: string }[]).map((f) => `        ${JSON.stringify(f).replace(/,/g, ", ")}`);
+    const head = Object.entries(item)
+      .filter(([k]) => k !== "fields")
+      .map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v).replace(/","/g, '", "')}`);
+    const text = `{\r\n${[...head, `    "fields": [\r\n${fields.join(",\r\n")}\r\n    ]`].join(",\r\n")}\r\n}\r\n`;
+    writeFileSync(itemPath(dir, id), text);
+    const r = await sdd(dir, "log", "set", id, "Summary", "Rewritten summary");
+    expect(r.code, r.stderr).toBe(0);
+    const out = readFileSync(itemPath(dir, id), "utf8");
+    const was = text.split("\r\n");
+    const now = out.split("\r\n");
+    expect(now.length).toBe(was.length);
+    const changed = now.filter((line, i) => line !== was[i]);
+    expect(changed).toEqual(['        {"key":"Summary", "value":"Rewritten summary"},']);
+  });
 });
 
 describe("sdd log import", () => {

@@ -3,7 +3,8 @@
  * JSON files (docs/branches.md). git passes the common ancestor (%O), our version (%A, also
  * where the result goes), their version (%B) and the path in the repository (%P).
  *
- * A clean merge is written over OURS in OURS' own formatting. Otherwise OURS holds both
+ * A clean merge is written over OURS as OURS' own text with only the merged changes
+ * rewritten. Otherwise OURS holds both
  * whole versions between git-style markers, so the file is plainly unfinished: it does not
  * parse until someone resolves it.
  */
@@ -12,6 +13,7 @@ import { resolve } from "node:path";
 import { writeFileAtomic } from "../store/atomic.js";
 import { DataError, NotFoundError, SddError } from "../errors.js";
 import { decodeUtf8, detectStyle, JsonSource, parseJson } from "../json/source.js";
+import { rewriteJson } from "../json/edit.js";
 import { serializeJson } from "../json/write.js";
 import { mergeJson, type MergeConflict, type MergeKind } from "./merge.js";
 import { isObject } from "../spec/model.js";
@@ -118,10 +120,12 @@ export function runMergeDriver(o: MergeDriverOptions): MergeDriverResult {
     writeFileAtomic(oursFile, conflictText(ours.bytes, theirs.bytes));
     return result;
   }
-  // OURS' formatting, and the raw text of its numbers and strings where the value is unchanged.
+  // OURS' text with only what the merge changed rewritten; failing that, the whole value
+  // in OURS' formatting with the raw text of its unchanged numbers and strings.
   const style = detectStyle(ours.text ?? "", ours.bom === true);
-  const raw = new JsonSource(ours.text ?? "", `${file} (ours)`).sourceIndex.rawLexemes;
-  writeFileAtomic(oursFile, serializeJson(merge.merged, style, raw));
+  const edited = rewriteJson({ text: ours.text ?? "", bom: ours.bom === true, style }, ours.value, merge.merged);
+  const raw = (): ReadonlyMap<string, string> => new JsonSource(ours.text ?? "", `${file} (ours)`).sourceIndex.rawLexemes;
+  writeFileAtomic(oursFile, edited ?? serializeJson(merge.merged, style, raw()));
   result.merged = true;
   return result;
 }

@@ -17,8 +17,9 @@
  * along wins (completed > in_progress > pending) and brings its tracking metadata with it;
  * a difference involving `blocked` is a conflict. Roll-ups are recomputed afterwards.
  */
+import jsonpatch from "fast-json-patch";
 import { pointerOf } from "../json/source.js";
-import { applyRollup, type RollupChange } from "../spec/rollup.js";
+import { applyRollup, touchedNodes, type RollupChange } from "../spec/rollup.js";
 import { journaledTypesOf, isObject, type JsonObject } from "../spec/model.js";
 
 export type MergeKind = "spec" | "work-item" | "json";
@@ -415,9 +416,12 @@ export function mergeJson(base: unknown, ours: unknown, theirs: unknown, kind: M
   if (kind === "spec" && merger.conflicts.length === 0 && isObject(merged)) {
     const sideTime = laterTimestamp(member(ours, "last_updated"), member(theirs, "last_updated"));
     if (sideTime !== undefined) merged.last_updated = sideTime;
+    // Roll-ups on the nodes either side changed and their ancestors, as for any write.
+    const changed = isObject(base) ? touchedNodes(jsonpatch.compare(base, merged)) : undefined;
     const changes = applyRollup(merged, {
       timestamp: sideTime ?? new Date().toISOString(),
       journaledTypes: JOURNALED_TYPES,
+      ...(changed === undefined ? {} : { changed }),
     });
     if (isObject(merged.hierarchy)) merger.notes.push(...describeRollup(merged.hierarchy, changes));
   }

@@ -1,7 +1,8 @@
 /**
  * `sdd fix`: for each reported finding that has a safe repair, the operations that make
  * exactly that repair; nothing else is touched. Roll-up findings are repaired by the
- * transaction's own roll-up step.
+ * transaction's own roll-up step, asked to recompute every node (an ordinary write
+ * recomputes only the nodes it touches and their ancestors).
  */
 import type { Operation } from "fast-json-patch";
 import type { RawFinding } from "../findings.js";
@@ -23,6 +24,9 @@ export const FIXABLE = new Set([
   "hierarchy-missing-child",
   "node-id-mismatch",
 ]);
+
+/** The findings the roll-up itself repairs. */
+const ROLLUP_CODES = new Set(["rollup-mismatch", "status-open-work", "status-not-rolled-up"]);
 
 export interface FixPlanResult {
   targeted: RawFinding[];
@@ -94,5 +98,6 @@ export function planFix(ctx: PlanContext, only?: ReadonlySet<string>): Plan<FixP
   // Remove list items from the highest index down so earlier removals don't shift later ones.
   removals.sort((a, b) => (a.path === b.path ? b.index - a.index : a.path < b.path ? -1 : 1));
   for (const r of removals) ops.push({ op: "remove", path: `${r.path}/${r.index}` });
-  return { ops, result: { targeted, unfixable } };
+  const fullRollup = targeted.some((f) => ROLLUP_CODES.has(f.code));
+  return { ops, result: { targeted, unfixable }, ...(fullRollup ? { fullRollup } : {}) };
 }

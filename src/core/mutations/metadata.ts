@@ -1,7 +1,7 @@
 /** Planners for metadata edits: revisions and task metadata. */
 import jsonpatch, { type Operation } from "fast-json-patch";
 import { UsageError } from "../errors.js";
-import { BLOCKER_KEYS, isObject, type JsonObject } from "../spec/model.js";
+import { BLOCKER_KEYS, CLAIM_KEYS, isObject, type JsonObject } from "../spec/model.js";
 import type { Plan, PlanContext } from "../spec/plan.js";
 import { editNode, getNode } from "./node.js";
 
@@ -29,6 +29,8 @@ export function planRevision(ctx: PlanContext, input: RevisionInput): Plan<{ ver
 
 /** Keys that status transitions own: set through the status commands, never by hand. */
 const TRACKING_KEYS = new Set(["started_at", "completed_at", "needs_journaling", "journaled_at", ...BLOCKER_KEYS]);
+/** Keys claims own (docs/agents.md): set through claim, renew, release and complete-task. */
+const CLAIM_OWNED = new Set<string>([...CLAIM_KEYS, "completed_by"]);
 
 export interface TaskMetadataInput {
   task: string;
@@ -45,6 +47,12 @@ export function planTaskMetadata(
   const touched = [...Object.keys(input.set), ...input.unset];
   if (touched.length === 0) throw new UsageError("nothing to update: give at least one field flag, --metadata JSON or --unset KEY");
   const owned = touched.filter((k) => TRACKING_KEYS.has(k));
+  const claimKeys = touched.filter((k) => CLAIM_OWNED.has(k));
+  if (claimKeys.length > 0 && input.force !== true) {
+    throw new UsageError(
+      `${claimKeys.join(", ")} ${claimKeys.length === 1 ? "is" : "are"} kept by the claim commands; use sdd claim, renew, release or complete-task, or --force to edit anyway`,
+    );
+  }
   if (owned.length > 0 && input.force !== true) {
     throw new UsageError(
       `${owned.join(", ")} ${owned.length === 1 ? "is" : "are"} kept by the status commands; use update-status, or --force to edit anyway`,

@@ -25,6 +25,11 @@ export interface Plan<T> {
   result: T;
   /** Move the file to this folder in the same transaction. */
   moveTo?: SpecFolder;
+  /**
+   * Recompute the roll-up of every node, not only of the nodes the operations touch and
+   * their ancestors (`fix`, repairing counts that were already wrong).
+   */
+  fullRollup?: boolean;
   /** Further operations once roll-ups are known (e.g. journal entries for completed parents). */
   afterRollup?: (doc: JsonObject, changes: RollupChange[]) => Operation[];
 }

@@ -1,5 +1,6 @@
 /**
- * Roll-ups, applied after every change by every writing command (docs/status-rules.md):
+ * Roll-ups, applied after every change by every writing command to the nodes the change
+ * touched and their ancestors (docs/status-rules.md); `fix` applies them to every node:
  *
  * - counts: a leaf task/subtask/verify counts one (completed when its status is); a phase
  *   or group with no children counts zero; a container sums its children;
@@ -11,11 +12,56 @@
  *   type is journaled); one that stops being completed loses completed_at,
  *   needs_journaling and journaled_at.
  */
+import { unescapePointerToken } from "../json/source.js";
 import { childrenFirstOrder, childrenOf, computeCounts, isObject, own, ROOT_ID, type JsonObject } from "./model.js";
 
 export interface RollupOptions {
   timestamp: string;
   journaledTypes: ReadonlySet<string>;
+  /**
+   * The ids of the nodes a change touched: only they and their ancestors are recomputed,
+   * so a count elsewhere that was already wrong stays as it is (validate reports it, fix
+   * repairs it). Absent: every node is recomputed.
+   */
+  changed?: ReadonlySet<string>;
+}
+
+/**
+ * The ids of the hierarchy nodes that RFC 6902 operations touch (their `path` and `from`);
+ * undefined when one of them replaces the hierarchy as a whole (or the document).
+ */
+export function touchedNodes(ops: readonly { path: string; from?: string }[]): Set<string> | undefined {
+  const ids = new Set<string>();
+  for (const op of ops) {
+    for (const p of op.from === undefined ? [op.path] : [op.path, op.from]) {
+      if (p === "" || p === "/hierarchy") return undefined;
+      if (!p.startsWith("/hierarchy/")) continue;
+      const end = p.indexOf("/", 11);
+      ids.add(unescapePointerToken(end === -1 ? p.slice(11) : p.slice(11, end)));
+    }
+  }
+  return ids;
+}
+
+/** `changed` and every node above one of them (through any parent that lists it as a child). */
+function withAncestors(h: JsonObject, changed: ReadonlySet<string>): Set<string> {
+  const parents = new Map<string, string[]>();
+  for (const id of Object.keys(h)) {
+    for (const kid of childrenOf(h[id])) {
+      const list = parents.get(kid);
+      if (list === undefined) parents.set(kid, [id]);
+      else list.push(id);
+    }
+  }
+  const out = new Set<string>();
+  const stack = [...changed];
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    if (out.has(id)) continue;
+    out.add(id);
+    for (const p of parents.get(id) ?? []) stack.push(p);
+  }
+  return out;
 }
 
 export interface RollupChange {
@@ -45,11 +91,14 @@ function hasStartedWork(h: JsonObject, id: string): boolean {
 export function applyRollup(doc: JsonObject, options: RollupOptions): RollupChange[] {
   const h = doc.hierarchy;
   if (!isObject(h)) return [];
+  const affected = options.changed === undefined ? undefined : withAncestors(h, options.changed);
+  if (affected?.size === 0) return [];
   const counts = computeCounts(h);
   const changes: RollupChange[] = [];
   // Children first, so a parent sees its children's new statuses.
   const order = childrenFirstOrder(h);
   for (const id of order) {
+    if (affected !== undefined && !affected.has(id)) continue;
     const node = own(h, id);
     if (!isObject(node)) continue;
     const c = counts.get(id) ?? { total: 0, completed: 0 };
@@ -75,7 +124,7 @@ export function applyRollup(doc: JsonObject, options: RollupOptions): RollupChan
     changes.push({ id, from: before, to: after });
   }
   const md = doc.metadata;
-  if (isObject(md) && typeof md.progress_percentage === "number") {
+  if (isObject(md) && typeof md.progress_percentage === "number" && (affected === undefined || affected.has(ROOT_ID))) {
     const root = counts.get(ROOT_ID);
     if (root !== undefined) md.progress_percentage = root.total === 0 ? 0 : Math.floor((root.completed / root.total) * 100);
   }

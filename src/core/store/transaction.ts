@@ -14,10 +14,11 @@ import type { Plan, PlanContext, SpecRef } from "../spec/plan.js";
 import { FindingsError, SddError, UsageError } from "../errors.js";
 import type { RawFinding } from "../findings.js";
 import { appendHistory, lastSeq, writeBackup } from "./history.js";
+import { rewriteJson } from "../json/edit.js";
 import { serializeJson } from "../json/write.js";
 import { DEFAULT_LOCK_TIMEOUT_MS, withSpecLock } from "./lock.js";
-import { readJsonFile } from "./spec-file.js";
-import { applyRollup, type RollupChange } from "../spec/rollup.js";
+import { readJsonFile, type LoadedFile } from "./spec-file.js";
+import { applyRollup, touchedNodes, type RollupChange } from "../spec/rollup.js";
 import { DEFAULT_JOURNALED_TYPES, isObject, type JsonObject } from "../spec/model.js";
 import { specFindings } from "../spec/check.js";
 
@@ -68,6 +69,15 @@ function assertInsideSpecsDir(ref: SpecRef, specsDir: string): void {
   }
 }
 
+/**
+ * The new file text: the old text with only the changed values rewritten (every other byte
+ * kept); the whole document in the file's style when the text cannot be edited in place
+ * or the edit would not read back as the new value.
+ */
+function writeBack(loaded: LoadedFile, before: unknown, after: unknown, patch: readonly Operation[]): string {
+  return rewriteJson(loaded, before, after, patch) ?? serializeJson(after, loaded.style, loaded.source.lexemesForWrite(loaded.style));
+}
+
 export async function transact<T>(options: TransactionOptions, planner: (ctx: PlanContext) => Plan<T>): Promise<TransactionResult<T>> {
   const first = resolveSpec(options.spec, options.specsDir, options.cwd);
   assertInsideSpecsDir(first, options.specsDir);
@@ -92,15 +102,33 @@ export async function transact<T>(options: TransactionOptions, planner: (ctx: Pl
       });
     }
     const journaled = new Set(options.journaledTypes ?? DEFAULT_JOURNALED_TYPES);
-    const rollup = applyRollup(after, { timestamp: ts, journaledTypes: journaled });
+    const changedNodes = plan.fullRollup === true ? undefined : touchedNodes(plan.ops);
+    const rollup = applyRollup(after, {
+      timestamp: ts,
+      journaledTypes: journaled,
+      ...(changedNodes === undefined ? {} : { changed: changedNodes }),
+    });
     if (plan.afterRollup !== undefined) {
       jsonpatch.applyPatch(after, plan.afterRollup(after, rollup), true, true);
     }
     const contentOps = jsonpatch.compare(before, after);
     const moving = plan.moveTo !== undefined && plan.moveTo !== ref.folder;
     const changed = contentOps.length > 0 || moving;
-    if (changed && typeof after.last_updated === "string") after.last_updated = ts;
-    const patch = jsonpatch.compare(before, after);
+    let patch = contentOps;
+    if (changed && typeof after.last_updated === "string") {
+      after.last_updated = ts;
+      // The stamp as the one operation on last_updated (a second compare of a large spec
+      // would cost as much as the first); compare lists it last, as a top-level key near
+      // the top of the file.
+      if (before.last_updated !== ts) {
+        patch = contentOps.filter((op) => op.path !== "/last_updated");
+        patch.push(
+          typeof before.last_updated === "undefined"
+            ? { op: "add", path: "/last_updated", value: ts }
+            : { op: "replace", path: "/last_updated", value: ts },
+        );
+      }
+    }
     const target = moving ? join(options.specsDir, plan.moveTo as string, `${ref.id}.json`) : ref.file;
     const base: TransactionResult<T> = {
       spec_id: ref.id,
@@ -131,7 +159,7 @@ export async function transact<T>(options: TransactionOptions, planner: (ctx: Pl
     }
     if (options.dryRun === true) return base;
 
-    const text = serializeJson(after, loaded.style, loaded.source.lexemesForWrite(loaded.style));
+    const text = writeBack(loaded, before, after, patch);
     const seq = lastSeq(options.specsDir, ref.id) + 1;
     writeBackup(options.specsDir, ref.id, seq, readFileSync(ref.file));
     guardRef.current?.assertHeld();

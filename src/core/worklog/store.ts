@@ -16,6 +16,7 @@ import type { Finding } from "../findings.js";
 import { DEFAULT_LOCK_TIMEOUT_MS, withSpecLock } from "../store/lock.js";
 import { displayPath } from "../paths.js";
 import { progressOf } from "../spec/queries.js";
+import { rewriteJson } from "../json/edit.js";
 import { readJsonFile, type LoadedFile } from "../store/spec-file.js";
 import { isObject } from "../spec/model.js";
 import { schemaFindings } from "../schema/validate.js";
@@ -260,14 +261,18 @@ export async function updateItem(
   const id = itemIdOf(places, arg, cwd);
   const file = itemFile(places, id);
   return withSpecLock(places.dir, `item-${id}`, lockTimeoutMs, () => {
-    const before = readValidItem(places, file, arg, cwd);
+    const loaded = readItemFile(places, file, arg, cwd);
+    const before = loaded.value as WorkItem;
     const item = edit(before);
     const invalid = itemProblems(item);
     if (invalid !== "")
       throw new FindingsError("work-item-invalid", `the work item would be invalid: ${invalid}; nothing was written`, { file });
     if (item.id !== id)
       throw new FindingsError("work-item-invalid", `a work item's id cannot change (${id}); nothing was written`, { file });
-    writeFileAtomic(file, workItemJson(item));
+    // The file's own text with only the changed values rewritten; the canonical text
+    // when that cannot be done.
+    const canonical = workItemJson(item);
+    writeFileAtomic(file, rewriteJson(loaded, loaded.value, JSON.parse(canonical)) ?? canonical);
     return { file, before, item };
   });
 }
@@ -279,19 +284,24 @@ export function loadItem(places: WorklogPlaces, arg: string, cwd: string): { fil
 }
 
 function readValidItem(places: WorklogPlaces, file: string, arg: string, cwd: string): WorkItem {
+  return readItemFile(places, file, arg, cwd).value as WorkItem;
+}
+
+/** The item's file as read, its value checked against the work-item schema. */
+function readItemFile(places: WorklogPlaces, file: string, arg: string, cwd: string): LoadedFile {
   if (!existsSync(file)) {
     throw new NotFoundError("item-not-found", `work item ${JSON.stringify(arg)} not found in ${displayPath(places.dir, cwd)}`, {
       fix: "sdd log list",
     });
   }
-  const value = readJsonFile(file, displayPath(file, cwd)).value;
-  const invalid = itemProblems(value);
+  const loaded = readJsonFile(file, displayPath(file, cwd));
+  const invalid = itemProblems(loaded.value);
   if (invalid !== "")
     throw new FindingsError("work-item-invalid", `${displayPath(file, cwd)}: not a valid work item: ${invalid}`, {
       file,
       fix: "sdd log lint",
     });
-  return value as WorkItem;
+  return loaded;
 }
 
 export function today(env: NodeJS.ProcessEnv): string {

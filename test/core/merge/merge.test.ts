@@ -1,7 +1,10 @@
 /** The three-way JSON merge behind `sdd merge-driver` (src/core/merge/merge.ts): pure cases. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runMergeDriver } from "../../../src/core/merge/driver.js";
 import { canonicalJson, mergeJson } from "../../../src/core/merge/merge.js";
-import { makeSpec } from "../../helpers.js";
+import { makeSpec, tempTree } from "../../helpers.js";
 
 const ID_WITH_SUBTASKS = "subtasks-2026-01-01-001";
 const clone = <T>(v: T): T => structuredClone(v);
@@ -383,5 +386,72 @@ describe("mergeJson: specs", () => {
     const before = JSON.stringify([base, ours, theirs]);
     mergeJson(base, ours, theirs, "spec");
     expect(JSON.stringify([base, ours, theirs])).toBe(before);
+  });
+});
+
+describe("what a merge rewrites", () => {
+  it("roll-ups only on the nodes the branches changed and their ancestors: a wrong count elsewhere stays", () => {
+    const { base, ours, theirs } = sides(
+      (s) => complete(s, "task-1-1", "2026-01-02T00:00:00Z"),
+      () => undefined,
+    );
+    for (const s of [base, ours, theirs]) {
+      s.hierarchy["phase-2"] = {
+        type: "phase",
+        title: "Later",
+        status: "pending",
+        parent: "spec-root",
+        children: [],
+        total_tasks: 5,
+        completed_tasks: 0,
+        metadata: {},
+      };
+      s.hierarchy["spec-root"].children.push("phase-2");
+    }
+    const m = mergeJson(base, ours, theirs, "spec").merged as Record<string, any>;
+    expect(m.hierarchy["phase-1"].completed_tasks).toBe(1);
+    // phase-2 holds no work (it counts 0/0); nobody changed it, so its wrong count is kept.
+    expect(m.hierarchy["phase-2"].total_tasks).toBe(5);
+    expect(m.hierarchy["spec-root"].completed_tasks).toBe(1);
+  });
+
+  it("the driver writes OURS' own text with only the merged changes rewritten", () => {
+    const base = makeSpec();
+    const ours = clone(base);
+    const theirs = clone(base);
+    complete(theirs, "task-1-2", "2026-01-03T00:00:00Z");
+    // OURS hand-formatted: 4-space indent, CRLF, short arrays on one line, 1.0 as written.
+    const inline = (text: string): string =>
+      text.replace(
+        /\[\n\s*((?:"[^"\n]*",?\n\s*)*)\]/g,
+        (_, items: string) =>
+          "[" +
+          items
+            .trim()
+            .split(/,\n\s*/)
+            .join(", ") +
+          "]",
+      );
+    const oursText = inline(JSON.stringify({ ...ours, version: 1 }, null, 4))
+      .replace('"version": 1', '"version": 1.0')
+      .replaceAll("\n", "\r\n");
+    const dir = tempTree({
+      "base.json": JSON.stringify({ ...base, version: 1 }, null, 2),
+      "ours.json": oursText,
+      "theirs.json": JSON.stringify({ ...theirs, version: 1 }, null, 2),
+    });
+    const r = runMergeDriver({ cwd: dir, base: "base.json", ours: "ours.json", theirs: "theirs.json" });
+    expect(r.merged).toBe(true);
+    const out = readFileSync(join(dir, "ours.json"), "utf8");
+    expect(JSON.parse(out).hierarchy["task-1-2"].status).toBe("completed");
+    expect(out).toContain('"version": 1.0\r\n}');
+    expect(out).toContain('"children": ["phase-1"],\r\n');
+    expect(out).not.toMatch(/[^\r]\n/);
+    // Lines that did not change are still there, byte for byte.
+    const kept = oursText.split("\r\n").filter((l) => !out.split("\r\n").includes(l));
+    expect(
+      kept.every((l) => /status|completed_tasks|last_updated|metadata|journal|\]|"journal"|^\s+\}/.test(l)),
+      kept.join("\n"),
+    ).toBe(true);
   });
 });

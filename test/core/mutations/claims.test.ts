@@ -12,6 +12,7 @@ import {
 } from "../../../src/core/mutations/claims.js";
 import type { PlanContext } from "../../../src/core/spec/plan.js";
 import { mergeJson } from "../../../src/core/merge/merge.js";
+import { planTaskMetadata } from "../../../src/core/mutations/metadata.js";
 import { makeSpec } from "../../helpers.js";
 
 const T0 = Date.parse("2026-03-01T10:00:00.000Z");
@@ -150,5 +151,17 @@ describe("claimMismatchFindings", () => {
     expect(f[0]?.message).toContain("completed by bob while ann holds a live claim");
     // An expired claim does not count.
     expect(claimMismatchFindings(doc, held, Date.parse("2026-03-01T12:00:00Z"))).toEqual([]);
+  });
+});
+
+describe("update-task-metadata and claim keys", () => {
+  it("refuses to set or unset a claim key by hand unless forced", () => {
+    const doc = makeSpec("demo");
+    for (const key of ["claimed_by", "lease_expires_at", "completed_by"]) {
+      expect(() => planTaskMetadata(ctx(doc), { task: "task-1-1", set: { [key]: "x" }, unset: [] })).toThrow(/kept by the claim commands/);
+      expect(() => planTaskMetadata(ctx(doc), { task: "task-1-1", set: {}, unset: [key] })).toThrow(/kept by the claim commands/);
+    }
+    const forced = planTaskMetadata(ctx(doc), { task: "task-1-1", set: { claimed_by: "x" }, unset: [], force: true });
+    expect(forced.ops).not.toEqual([]);
   });
 });

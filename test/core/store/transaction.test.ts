@@ -9,6 +9,7 @@ import jsonpatch from "fast-json-patch";
 import { describe, expect, it } from "vitest";
 import { ConflictError, ExitCode, FindingsError, SddError, UsageError } from "../../../src/core/errors.js";
 import { BACKUP_KEEP, historyFile, lastSeq, listBackups, readHistory } from "../../../src/core/store/history.js";
+import { planFix } from "../../../src/core/mutations/fix.js";
 import { withSpecLock } from "../../../src/core/store/lock.js";
 import { planRevision, planTaskMetadata } from "../../../src/core/mutations/metadata.js";
 import { planCompleteTask, planJournal, planStatusChange, type StatusChangeInput } from "../../../src/core/mutations/status.js";
@@ -332,7 +333,7 @@ describe("roll-ups", () => {
     expect(f.read().hierarchy["group-2-1"].status).toBe("pending");
   });
 
-  it("wrong counts in the file are repaired by any write", async () => {
+  it("wrong counts on the changed node's path are recomputed by the write", async () => {
     const f = fixture(
       bigSpec((s) => {
         s.hierarchy["spec-root"].total_tasks = 42;
@@ -342,6 +343,75 @@ describe("roll-ups", () => {
     await f.status("task-1-1", "in_progress");
     expect(f.read().hierarchy["spec-root"].total_tasks).toBe(6);
     expect(f.read().hierarchy["phase-1"].completed_tasks).toBe(0);
+  });
+
+  it("a wrong count in another branch is left as it is, still reported, and repaired by fix", async () => {
+    const f = fixture(
+      bigSpec((s) => {
+        s.hierarchy["phase-2"].completed_tasks = 2;
+        s.hierarchy["group-2-1"].status = "completed";
+      }),
+    );
+    const mismatches = (doc: unknown): string[] =>
+      checkSpec(doc, { fileStem: ID, folder: "active" })
+        .filter((x) => x.code === "rollup-mismatch" || x.code === "status-open-work")
+        .map((x) => x.pointer);
+    const wrong = ["/hierarchy/phase-2/completed_tasks", "/hierarchy/group-2-1/status"];
+    expect(mismatches(f.read())).toEqual(wrong);
+    const r = await f.status("task-1-1", "completed");
+    expect(r.patch.filter((op) => op.path.includes("phase-2") || op.path.includes("group-2-1"))).toEqual([]);
+    const doc = f.read();
+    expect(doc.hierarchy["phase-2"].completed_tasks).toBe(2);
+    expect(doc.hierarchy["group-2-1"].status).toBe("completed");
+    // The root is on the changed path: its count is the true one (task-1-1), not phase-2's.
+    expect(doc.hierarchy["spec-root"].completed_tasks).toBe(1);
+    expect(mismatches(doc)).toEqual(wrong);
+    await f.run((c) => planFix(c));
+    const fixed = f.read();
+    expect(mismatches(fixed)).toEqual([]);
+    expect(fixed.hierarchy["phase-2"].completed_tasks).toBe(0);
+    expect(fixed.hierarchy["group-2-1"].status).toBe("pending");
+  });
+});
+
+describe("what a write changes in the text", () => {
+  it("a hand-formatted spec keeps every line but the changed values, roll-ups and last_updated", async () => {
+    const f = fixture();
+    // 4-space indent, CRLF, child lists on one line, a number written 2.50.
+    const spec = { ...f.read(), estimate: 2.5 };
+    const text = JSON.stringify(spec, null, 4)
+      .replace(
+        /"children": \[\n\s*((?:"[^"\n]*",?\n\s*)*)\]/g,
+        (_, items: string) =>
+          `"children": [${items
+            .trim()
+            .split(/,\n\s*/)
+            .join(", ")}]`,
+      )
+      .replace('"estimate": 2.5', '"estimate": 2.50')
+      .replaceAll("\n", "\r\n");
+    writeFileSync(f.file, text);
+    await f.status("task-2-1", "completed");
+    const out = f.bytes().toString("utf8");
+    expect(out).not.toMatch(/[^\r]\n/);
+    const was = text.split("\r\n");
+    const now = out.split("\r\n");
+    const gone = was.filter((l) => !now.includes(l));
+    const added = now.filter((l) => !was.includes(l));
+    expect(
+      gone.every((l) => /"(status|completed_tasks|last_updated|metadata)"/.test(l)),
+      gone.join("\n"),
+    ).toBe(true);
+    expect(
+      added.every((l) => /"(status|completed_tasks|last_updated|metadata|completed_at|needs_journaling)"|^\s*\},?$/.test(l)),
+      added.join("\n"),
+    ).toBe(true);
+    // task-2-1, its group, its phase and the root each change status or count.
+    const ones = (lines: string[]): number => lines.filter((l) => l.trim() === '"completed_tasks": 1,').length;
+    expect(ones(now) - ones(was)).toBe(4);
+    expect(now.length - was.length).toBe(3); // completed_at and needs_journaling, and "metadata": {} broken open
+    expect(out).toContain('"children": ["phase-1", "phase-2"],');
+    expect(out).toContain('"estimate": 2.50');
   });
 });
 

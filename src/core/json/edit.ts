@@ -1,0 +1,446 @@
+/**
+ * Writing a changed JSON value back into its own text: only the changed values are
+ * rewritten, every other byte (indentation, inline or broken arrays and objects, spacing,
+ * key order, escapes, number lexemes, newlines) stays as it was, so a diff shows exactly
+ * what changed. New members and items take the layout of their siblings.
+ *
+ * The text is walked only along the paths that changed (the patch from the old value to
+ * the new one says which); everything beside them is skipped over, not parsed.
+ */
+import jsonpatch from "fast-json-patch";
+import type { JsonStyle } from "./source.js";
+import { escapePointerToken } from "./source.js";
+import { serializeJson } from "./write.js";
+
+/** A change between the old and the new value, as an RFC 6902 operation names it. */
+export interface ChangedPath {
+  op: string;
+  path: string;
+}
+
+interface Member {
+  key: string;
+  keyStart: number;
+  keyEnd: number;
+  valueStart: number;
+  valueEnd: number;
+}
+
+interface Item {
+  start: number;
+  end: number;
+}
+
+/** The text cannot be edited in place (a repeated key on a changed path): the caller serialises instead. */
+class NotEditable extends Error {}
+
+const NON_ASCII = /[\u0080-\uffff]/g;
+const STRUCTURE = /["{}[\]]/g;
+
+function isWs(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    if (!Object.hasOwn(b, k)) return false;
+    if (!deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+class Editor {
+  /** Every changed path and every prefix of one: the walk descends only into these. */
+  private readonly onPath = new Set<string>();
+  private inlineArrays: boolean | undefined;
+
+  constructor(
+    private readonly text: string,
+    private readonly style: JsonStyle,
+    changes: readonly ChangedPath[],
+  ) {
+    for (const c of changes) {
+      let p = c.path;
+      for (;;) {
+        if (this.onPath.has(p)) break;
+        this.onPath.add(p);
+        if (p === "") break;
+        p = p.slice(0, p.lastIndexOf("/"));
+      }
+    }
+  }
+
+  private ws(i: number): number {
+    const t = this.text;
+    while (isWs(t.charCodeAt(i))) i++;
+    return i;
+  }
+
+  /** The offset just after the string starting at `i` (a quote). */
+  private stringEnd(i: number): number {
+    const t = this.text;
+    for (let j = i + 1; ;) {
+      const q = t.indexOf('"', j);
+      if (q === -1) return t.length;
+      let k = q - 1;
+      while (t.charCodeAt(k) === 92) k--;
+      // An even run of backslashes before the quote escapes nothing.
+      if ((q - 1 - k) % 2 === 0) return q + 1;
+      j = q + 1;
+    }
+  }
+
+  /** The offset just after the value starting at `i` (for a text JSON.parse accepted). */
+  private valueEnd(i: number): number {
+    const t = this.text;
+    const c = t.charCodeAt(i);
+    if (c === 34) return this.stringEnd(i);
+    if (c !== 123 && c !== 91) {
+      let j = i + 1;
+      for (let d = t.charCodeAt(j); j < t.length && !isWs(d) && d !== 44 && d !== 125 && d !== 93; d = t.charCodeAt(++j));
+      return j;
+    }
+    // From bracket or quote to the next one: the regex engine skips the rest far faster
+    // than a loop over every character.
+    let depth = 0;
+    STRUCTURE.lastIndex = i;
+    for (let m = STRUCTURE.exec(t); m !== null; m = STRUCTURE.exec(t)) {
+      const d = t.charCodeAt(m.index);
+      if (d === 34) STRUCTURE.lastIndex = this.stringEnd(m.index);
+      else if (d === 123 || d === 91) depth++;
+      else if (--depth === 0) return m.index + 1;
+    }
+    return t.length;
+  }
+
+  private members(open: number): { members: Member[]; close: number } {
+    const t = this.text;
+    const members: Member[] = [];
+    let i = this.ws(open + 1);
+    if (t.charCodeAt(i) === 125) return { members, close: i };
+    const seen = new Set<string>();
+    for (;;) {
+      const keyStart = i;
+      const keyEnd = this.stringEnd(i);
+      const raw = t.slice(keyStart, keyEnd);
+      const key = raw.includes("\\") ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+      // JSON.parse kept the last of repeated keys; which text is "the" member is unclear.
+      if (seen.has(key)) throw new NotEditable();
+      seen.add(key);
+      i = this.ws(keyEnd) + 1; // ':'
+      const valueStart = this.ws(i);
+      const valueEnd = this.valueEnd(valueStart);
+      members.push({ key, keyStart, keyEnd, valueStart, valueEnd });
+      i = this.ws(valueEnd);
+      if (t.charCodeAt(i) === 44) {
+        i = this.ws(i + 1);
+        continue;
+      }
+      return { members, close: i };
+    }
+  }
+
+  private items(open: number): { items: Item[]; close: number } {
+    const t = this.text;
+    const items: Item[] = [];
+    let i = this.ws(open + 1);
+    if (t.charCodeAt(i) === 93) return { items, close: i };
+    for (;;) {
+      const end = this.valueEnd(i);
+      items.push({ start: i, end });
+      i = this.ws(end);
+      if (t.charCodeAt(i) === 44) {
+        i = this.ws(i + 1);
+        continue;
+      }
+      return { items, close: i };
+    }
+  }
+
+  /** The indentation of the line `offset` is on. */
+  private lineIndent(offset: number): string {
+    const t = this.text;
+    const start = t.lastIndexOf("\n", offset - 1) + 1;
+    let end = start;
+    while (t.charCodeAt(end) === 32 || t.charCodeAt(end) === 9) end++;
+    return t.slice(start, Math.min(end, offset));
+  }
+
+  /** Whether the text writes some non-empty array of plain values on one line (prettier does). */
+  private hasInlineArrays(): boolean {
+    this.inlineArrays ??= /":\s*\[[ \t]*(?:"|-?\d|true|false|null)[^\n]*\],?\r?$/m.test(this.text);
+    return this.inlineArrays;
+  }
+
+  private str(s: string): string {
+    const out = JSON.stringify(s);
+    return this.style.asciiOnly ? out.replace(NON_ASCII, (ch) => "\\u" + ch.charCodeAt(0).toString(16).padStart(4, "0")) : out;
+  }
+
+  /**
+   * A new value: on one line where its container is written on one line, else broken over
+   * lines with `unit` per level below `indent` (the indentation of the line it starts on).
+   */
+  private fresh(value: unknown, indent: string, unit: string | null): string {
+    const style: JsonStyle = { ...this.style, finalNewline: false, bom: false };
+    if (unit === null) return serializeJson(value, { ...style, indent: null, compactSpaces: true });
+    if (typeof value !== "object" || value === null) return serializeJson(value, { ...style, indent: null });
+    const out = serializeJson(value, { ...style, indent: unit });
+    return indent === "" ? out : out.replaceAll(this.style.eol, this.style.eol + indent);
+  }
+
+  /** The new text of the value at [start, end) of the old text, which held `before` and must hold `after`. */
+  rewrite(pointer: string, before: unknown, after: unknown, start: number, end: number): string {
+    if (!this.onPath.has(pointer)) return this.text.slice(start, end);
+    if (isPlainObject(before) && isPlainObject(after)) return this.object(pointer, before, after, start);
+    if (Array.isArray(before) && Array.isArray(after)) return this.array(pointer, before, after, start);
+    if (deepEqual(before, after)) return this.text.slice(start, end);
+    const indent = this.lineIndent(start);
+    return this.fresh(after, indent, this.style.indent === null ? null : (this.style.indent ?? "  "));
+  }
+
+  /**
+   * The layout of a container's entries from its own text: the separator between two
+   * entries, the indentation of an entry and one level of indentation; null `unit` when
+   * it is written on one line.
+   */
+  private layout(open: number, starts: number[], ends: number[]): { sep: string; indent: string; unit: string | null } {
+    const t = this.text;
+    const outer = this.lineIndent(open);
+    const first = starts[0];
+    if (first === undefined) {
+      // An empty container: broken over lines like the file, one level below its line.
+      const unit = this.style.indent;
+      if (unit === null) return { sep: ", ", indent: "", unit: null };
+      return { sep: "," + this.style.eol + outer + unit, indent: outer + unit, unit };
+    }
+    const lead = t.slice(open + 1, first);
+    if (!lead.includes("\n")) {
+      const sep = starts.length > 1 ? t.slice(ends[0], starts[1]) : this.style.indent === null && !this.style.compactSpaces ? "," : ", ";
+      return { sep, indent: outer, unit: null };
+    }
+    const indent = lead.slice(lead.lastIndexOf("\n") + 1);
+    const unit = indent.startsWith(outer) && indent.length > outer.length ? indent.slice(outer.length) : (this.style.indent ?? "  ");
+    const sep = starts.length > 1 ? t.slice(ends[0], starts[1]) : "," + this.style.eol + indent;
+    return { sep, indent, unit };
+  }
+
+  private object(pointer: string, before: Record<string, unknown>, after: Record<string, unknown>, open: number): string {
+    const t = this.text;
+    const { members, close } = this.members(open);
+    // The kept members; `value` is the new text of a changed one (none for an unchanged one).
+    const kept: { m: number; value?: string }[] = [];
+    let removed = false;
+    for (let n = 0; n < members.length; n++) {
+      const m = members[n] as Member;
+      const value = after[m.key];
+      if (!Object.hasOwn(after, m.key) || value === undefined) {
+        removed = true;
+        continue;
+      }
+      const child = pointer + "/" + escapePointerToken(m.key);
+      if (!this.onPath.has(child)) kept.push({ m: n });
+      else kept.push({ m: n, value: this.rewrite(child, before[m.key], value, m.valueStart, m.valueEnd) });
+    }
+    const added: [string, unknown][] = [];
+    for (const k of Object.keys(after)) if (!Object.hasOwn(before, k) && after[k] !== undefined) added.push([k, after[k]]);
+    if (!removed && added.length === 0) {
+      // Only values changed: splice them into the text between the members.
+      let out = "";
+      let at = open;
+      for (const k of kept) {
+        if (k.value === undefined) continue;
+        const m = members[k.m] as Member;
+        out += t.slice(at, m.valueStart) + k.value;
+        at = m.valueEnd;
+      }
+      return out + t.slice(at, close + 1);
+    }
+    const { sep, indent, unit } = this.layout(
+      open,
+      members.map((m) => m.keyStart),
+      members.map((m) => m.valueEnd),
+    );
+    const keySep = members[0] === undefined ? ": " : t.slice(members[0].keyEnd, members[0].valueStart);
+    const parts = kept.map((k) => {
+      const m = members[k.m] as Member;
+      return { n: k.m, text: t.slice(m.keyStart, k.value === undefined ? m.valueEnd : m.valueStart) + (k.value ?? "") };
+    });
+    for (const [k, v] of added) parts.push({ n: -1, text: this.str(k) + keySep + this.fresh(v, indent, unit) });
+    return this.assemble(open, close, "{", "}", members, parts, sep, indent, unit);
+  }
+
+  private array(pointer: string, before: unknown[], after: unknown[], open: number): string {
+    const t = this.text;
+    const { items, close } = this.items(open);
+    // Which old item each new one continues: equal ends, and index by index in between.
+    const min = Math.min(before.length, after.length);
+    let head = 0;
+    if (before.length === after.length) head = min;
+    else while (head < min && (!this.onPath.has(pointer + "/" + head) || deepEqual(before[head], after[head]))) head++;
+    let tail = 0;
+    while (tail < min - head && deepEqual(before[before.length - 1 - tail], after[after.length - 1 - tail])) tail++;
+    const parts: { n: number; text: string }[] = [];
+    const keep = (oldIdx: number, newIdx: number): void => {
+      const it = items[oldIdx] as Item;
+      const text =
+        oldIdx === newIdx
+          ? this.rewrite(pointer + "/" + oldIdx, before[oldIdx], after[newIdx], it.start, it.end)
+          : deepEqual(before[oldIdx], after[newIdx])
+            ? t.slice(it.start, it.end)
+            : undefined;
+      parts.push({ n: oldIdx, text: text ?? this.freshItem(after[newIdx], open, items) });
+    };
+    for (let i = 0; i < head; i++) keep(i, i);
+    const midOld = before.length - tail - head;
+    const midNew = after.length - tail - head;
+    const paired = Math.min(midOld, midNew);
+    for (let i = head; i < head + paired; i++) keep(i, i);
+    for (let i = head + paired; i < after.length - tail; i++) parts.push({ n: -1, text: this.freshItem(after[i], open, items) });
+    for (let i = 0; i < tail; i++) keep(before.length - tail + i, after.length - tail + i);
+    if (midOld === midNew) {
+      let out = "";
+      let at = open;
+      for (const p of parts) {
+        const it = items[p.n] as Item;
+        out += t.slice(at, it.start) + p.text;
+        at = it.end;
+      }
+      return out + t.slice(at, close + 1);
+    }
+    const { sep, indent, unit } = this.arrayLayout(open, items, after);
+    return this.assemble(
+      open,
+      close,
+      "[",
+      "]",
+      items.map((i) => ({ keyStart: i.start, valueEnd: i.end })),
+      parts,
+      sep,
+      indent,
+      unit,
+    );
+  }
+
+  private arrayLayout(open: number, items: Item[], after: unknown[]): { sep: string; indent: string; unit: string | null } {
+    if (items.length === 0 && this.style.indent !== null) {
+      // An empty array that gets plain values: on one line when the file writes such arrays so.
+      const plain = after.every((v) => typeof v !== "object" || v === null);
+      if (plain && this.hasInlineArrays()) return { sep: ", ", indent: "", unit: null };
+    }
+    return this.layout(
+      open,
+      items.map((i) => i.start),
+      items.map((i) => i.end),
+    );
+  }
+
+  private freshItem(value: unknown, open: number, items: Item[]): string {
+    const { indent, unit } = this.layout(
+      open,
+      items.map((i) => i.start),
+      items.map((i) => i.end),
+    );
+    return this.fresh(value, indent, unit);
+  }
+
+  /**
+   * A container's text from its entries (`n` the old index of a kept entry, -1 for a new
+   * one): the old text between two entries that were neighbours before, `sep` elsewhere,
+   * and the old text after `open` and before `close`.
+   */
+  private assemble(
+    open: number,
+    close: number,
+    opener: string,
+    closer: string,
+    old: readonly { keyStart: number; valueEnd: number }[],
+    parts: readonly { n: number; text: string }[],
+    sep: string,
+    indent: string,
+    unit: string | null,
+  ): string {
+    const t = this.text;
+    if (parts.length === 0) return opener + closer;
+    const first = old[0];
+    const last = old[old.length - 1];
+    let out = opener;
+    if (first !== undefined && last !== undefined) out += t.slice(open + 1, first.keyStart);
+    else if (unit !== null) out += this.style.eol + indent;
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i] as { n: number; text: string };
+      if (i > 0) {
+        const prev = parts[i - 1] as { n: number; text: string };
+        const a = old[prev.n];
+        const b = old[p.n];
+        out += prev.n >= 0 && p.n === prev.n + 1 && a !== undefined && b !== undefined ? t.slice(a.valueEnd, b.keyStart) : sep;
+      }
+      out += p.text;
+    }
+    if (first !== undefined && last !== undefined) out += t.slice(last.valueEnd, close);
+    else if (unit !== null) out += this.style.eol + this.lineIndent(open);
+    return out + closer;
+  }
+}
+
+/**
+ * The text of `after`, written into `text` (which holds `before`) by editing only what
+ * `changes` (the patch from `before` to `after`) touches; undefined when the text cannot
+ * be edited in place, for the caller to serialise the whole value instead.
+ */
+export function editJson(
+  text: string,
+  before: unknown,
+  after: unknown,
+  changes: readonly ChangedPath[],
+  style: JsonStyle,
+): string | undefined {
+  if (changes.length === 0) return text;
+  const editor = new Editor(text, style, changes);
+  let start = 0;
+  while (isWs(text.charCodeAt(start))) start++;
+  let end = text.length;
+  while (end > start && isWs(text.charCodeAt(end - 1))) end--;
+  try {
+    return text.slice(0, start) + editor.rewrite("", before, after, start, end) + text.slice(end);
+  } catch (err) {
+    if (err instanceof NotEditable) return undefined;
+    throw err;
+  }
+}
+
+/** A file's text as read, with what a write needs to keep its form. */
+export interface EditableText {
+  /** The text without a byte order mark. */
+  text: string;
+  bom: boolean;
+  style: JsonStyle;
+}
+
+/**
+ * The file's new bytes for `after` (the file held `before`), by editing its text in place;
+ * undefined when that cannot be done or would not read back as `after`, for the caller to
+ * serialise the whole value instead. `patch`: the changes from `before` to `after`, when
+ * the caller has them.
+ */
+export function rewriteJson(file: EditableText, before: unknown, after: unknown, patch?: readonly ChangedPath[]): string | undefined {
+  const changes = patch ?? jsonpatch.compare(before as object, after as object);
+  const edited = editJson(file.text, before, after, changes, file.style);
+  // The edit is checked by reading it back: a write must never store what was not meant.
+  if (edited === undefined || !deepEqual(JSON.parse(edited), after)) return undefined;
+  return file.bom ? "\ufeff" + edited : edited;
+}
