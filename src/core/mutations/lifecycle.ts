@@ -7,7 +7,7 @@ import jsonpatch, { type Operation } from "fast-json-patch";
 import { ConflictError, FindingsError, UsageError } from "../errors.js";
 import { findUnjournaled } from "../journaling.js";
 import { hierarchyOf } from "../queries.js";
-import { incompleteWork, isObject, SPEC_FOLDERS, type JsonObject, type SpecFolder } from "../spec.js";
+import { computeCounts, incompleteWork, isObject, ROOT_ID, SPEC_FOLDERS, type JsonObject, type SpecFolder } from "../spec.js";
 import type { Plan, PlanContext } from "../transaction.js";
 
 export function parseFolder(value: string): SpecFolder {
@@ -32,7 +32,18 @@ export interface MoveResult {
 /** Refuse to mark a spec completed while work is open or unjournaled, unless forced. */
 export function assertCompletable(ctx: PlanContext, journaledTypes: ReadonlySet<string>, force: boolean): void {
   if (force) return;
-  const open = incompleteWork(hierarchyOf(ctx.doc));
+  const h = hierarchyOf(ctx.doc);
+  const open = incompleteWork(h);
+  if ((computeCounts(h).get(ROOT_ID)?.total ?? 0) === 0) {
+    throw new FindingsError(
+      "spec-incomplete",
+      `spec ${JSON.stringify(ctx.ref.id)} is not complete: it holds no work (no task, subtask or verify step)`,
+      {
+        file: ctx.ref.file,
+        fix: `sdd add-task ${ctx.ref.id} <parent> …   # or --force`,
+      },
+    );
+  }
   if (open.length > 0) {
     throw new FindingsError(
       "spec-incomplete",
