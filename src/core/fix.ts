@@ -7,7 +7,8 @@ import type { Operation } from "fast-json-patch";
 import type { RawFinding } from "./findings.js";
 import { unescapePointerToken } from "./json-source.js";
 import { nodePointer } from "./mutations/node.js";
-import { BLOCKER_KEYS, dependencyList, isObject, own } from "./spec.js";
+import { progressOf } from "./queries.js";
+import { BLOCKER_KEYS, dependencyList, isObject, own, type JsonObject, type SpecFolder } from "./spec.js";
 import type { Plan, PlanContext } from "./transaction.js";
 import { specFindings } from "./validate/spec-findings.js";
 
@@ -19,6 +20,7 @@ export const FIXABLE = new Set([
   "dependency-missing",
   "stale-metadata",
   "folder-status-mismatch",
+  "completed-open-work",
   "hierarchy-duplicate-child",
   "hierarchy-missing-child",
   "node-id-mismatch",
@@ -41,6 +43,7 @@ export function planFix(ctx: PlanContext, only?: ReadonlySet<string>): Plan<FixP
   const targeted: RawFinding[] = [];
   const unfixable: RawFinding[] = [];
   const added = new Set<string>();
+  let moveTo: SpecFolder | undefined;
   for (const f of findings) {
     if (!FIXABLE.has(f.code) || (only !== undefined && !only.has(f.code))) {
       if (f.severity !== "info") unfixable.push(f);
@@ -80,8 +83,18 @@ export function planFix(ctx: PlanContext, only?: ReadonlySet<string>): Plan<FixP
         break;
       }
       case "folder-status-mismatch":
-        if (ctx.ref.folder !== undefined) ops.push({ op: "replace", path: "/metadata/status", value: ctx.ref.folder });
+      case "completed-open-work": {
+        // Toward what the work shows: complete work belongs in completed/, open work out of it;
+        // otherwise the label follows the folder.
+        const target = folderForWork(ctx);
+        if (target === undefined) break;
+        if (target !== ctx.ref.folder) moveTo = target;
+        if (isObject(ctx.doc.metadata)) {
+          if (ctx.doc.metadata.status !== target && !ops.some((o) => o.path === "/metadata/status"))
+            ops.push({ op: Object.hasOwn(ctx.doc.metadata, "status") ? "replace" : "add", path: "/metadata/status", value: target });
+        }
         break;
+      }
       case "node-id-mismatch":
         ops.push({ op: "replace", path: `${nodePointer(id)}/id`, value: id });
         break;
@@ -94,5 +107,24 @@ export function planFix(ctx: PlanContext, only?: ReadonlySet<string>): Plan<FixP
   // Remove list items from the highest index down so earlier removals don't shift later ones.
   removals.sort((a, b) => (a.path === b.path ? b.index - a.index : a.path < b.path ? -1 : 1));
   for (const r of removals) ops.push({ op: "remove", path: `${r.path}/${r.index}` });
-  return { ops, result: { targeted, unfixable } };
+  return { ops, result: { targeted, unfixable }, ...(moveTo === undefined ? {} : { moveTo }) };
+}
+
+/**
+ * The folder a spec's work says it belongs in: completed/ when all its work is complete;
+ * out of completed/ (active/ once anything started, else pending/) when work is open;
+ * else where it is. archived/ is left alone: archiving is a decision, not a state of the work.
+ */
+function folderForWork(ctx: PlanContext): SpecFolder | undefined {
+  const folder = ctx.ref.folder;
+  if (folder === undefined || folder === "archived") return folder;
+  const p = progressOf(ctx.doc);
+  if (p.complete) return "completed";
+  if (folder !== "completed") return folder;
+  return p.completed_tasks > 0 || hasStarted(ctx.doc) ? "active" : "pending";
+}
+
+function hasStarted(doc: JsonObject): boolean {
+  const h = isObject(doc.hierarchy) ? doc.hierarchy : {};
+  return Object.values(h).some((n) => isObject(n) && (n.status === "in_progress" || n.status === "completed"));
 }

@@ -24,6 +24,7 @@ export function register(log: Command, ctx: CliContext): void {
     let unreadable = 0;
     let missing = 0;
     if (files.length > 0) {
+      const callbacks = store.lintCallbacks(loc, places, ctx.cwd);
       for (const f of files) {
         const abs = resolve(ctx.cwd, f);
         const shown = displayPath(abs, ctx.cwd);
@@ -32,13 +33,7 @@ export function register(log: Command, ctx: CliContext): void {
           findings.push({ code: "file-not-found", severity: "error", message: `${shown}: no such file`, file: shown, pointer: "" });
           continue;
         }
-        findings.push(
-          ...lintLog(readFileSync(abs, "utf8"), {
-            file: shown,
-            exists: (p) => store.linkExists(places, p),
-            resolveSpec: store.specResolver(loc, places, ctx.cwd),
-          }),
-        );
+        findings.push(...lintLog(readFileSync(abs, "utf8"), { file: shown, ...callbacks }));
       }
     } else {
       const { items, unreadable: bad } = store.readItems(places, ctx.cwd);

@@ -12,7 +12,17 @@
  */
 import type { RawFinding, Severity } from "../findings.js";
 import { escapePointerToken, pointerOf } from "../json-source.js";
-import { BLOCKER_KEYS, isObject, NODE_TYPES, ROOT_ID, STATUSES, WORK_TYPES, type JsonObject, type SpecFolder } from "../spec.js";
+import {
+  BLOCKER_KEYS,
+  incompleteWork,
+  isObject,
+  NODE_TYPES,
+  ROOT_ID,
+  STATUSES,
+  WORK_TYPES,
+  type JsonObject,
+  type SpecFolder,
+} from "../spec.js";
 
 export interface RuleContext {
   /** The file name without `.json`. */
@@ -179,6 +189,18 @@ export function checkSpec(doc: unknown, ctx: RuleContext = {}): RawFinding[] {
 
   const hierarchy = doc.hierarchy;
   if (isObject(hierarchy)) checkHierarchy(hierarchy, add);
+  if (ctx.folder === "completed" && isObject(hierarchy) && isObject(hierarchy[ROOT_ID])) {
+    // A spec filed as done while work is open: the gate must not trust the folder.
+    const open = incompleteWork(hierarchy);
+    const first = open[0];
+    if (first !== undefined)
+      add(
+        "completed-open-work",
+        "error",
+        `${nodePtr(first)}/status`,
+        `the spec is in completed/ but ${open.length} of its tasks ${open.length === 1 ? "is" : "are"} not completed (${open.slice(0, 5).join(", ")}${open.length > 5 ? ", ..." : ""})`,
+      );
+  }
   if (Array.isArray(doc.journal)) checkJournal(doc.journal, isObject(hierarchy) ? hierarchy : {}, add);
   return out;
 }
