@@ -18,8 +18,8 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (flags: CiFlags) => {
     ctx.setGlobals(flags, ["text", "json", "github", "sarif"]);
     const loc = await locateSpecs(ctx, flags);
-    const [{ runCi }, { logCiStep }] = await Promise.all([import("../core/ci.js"), import("../core/worklog-ci.js")]);
-    const r = runCi({ loc, cwd: ctx.cwd, env: ctx.env, strict: flags.strict === true, extraSteps: [logCiStep] });
+    const [{ runCi }, { logCiStep, handLogsCiStep }] = await Promise.all([import("../core/ci.js"), import("../core/worklog-ci.js")]);
+    const r = runCi({ loc, cwd: ctx.cwd, env: ctx.env, strict: flags.strict === true, extraSteps: [logCiStep, handLogsCiStep] });
     if (ctx.format === "sarif") {
       const { toSarif } = await import("../output/sarif.js");
       ctx.exitCode = r.exitCode;

@@ -17,6 +17,7 @@ export interface SddConfig {
   logFile?: string;
   journaledTypes?: string[];
   logSections?: { title: string; state: "open" | "done" | "blocked" }[];
+  logs?: string[];
   lockTimeoutMs?: number;
   rules?: Record<string, "error" | "warning" | "off">;
   journalingBaseline?: string;

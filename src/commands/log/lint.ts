@@ -15,12 +15,14 @@ export function register(log: Command, ctx: CliContext): void {
   ).action(async (files: string[], flags: GlobalOptions) => {
     ctx.setGlobals(flags, ["text", "json", "github"]);
     const { loc, places, store } = await worklog(ctx, flags);
-    const [{ lintLog }, { displayPath }, { compareFindings, unreadableFinding }] = await Promise.all([
+    const [{ isTemplateFile, lintLog }, { displayPath }, { compareFindings, unreadableFinding }, { applyRuleConfig }] = await Promise.all([
       import("../../core/worklog/index.js"),
       import("../../core/paths.js"),
       import("../../core/findings.js"),
+      import("../../core/validate/run.js"),
     ]);
-    const findings: Finding[] = [];
+    let findings: Finding[] = [];
+    const templates: string[] = [];
     let unreadable = 0;
     let missing = 0;
     if (files.length > 0) {
@@ -33,6 +35,11 @@ export function register(log: Command, ctx: CliContext): void {
           findings.push({ code: "file-not-found", severity: "error", message: `${shown}: no such file`, file: shown, pointer: "" });
           continue;
         }
+        // A template's entries are placeholders by design.
+        if (isTemplateFile(abs)) {
+          templates.push(shown);
+          continue;
+        }
         findings.push(...lintLog(readFileSync(abs, "utf8"), { file: shown, ...callbacks }));
       }
     } else {
@@ -41,16 +48,19 @@ export function register(log: Command, ctx: CliContext): void {
       for (const b of bad) findings.push(unreadableFinding(b.error, b.file));
       findings.push(...store.lintStoredItems(loc, places, items, ctx.cwd));
     }
-    findings.sort(compareFindings);
+    findings = applyRuleConfig(findings, loc.config.config.rules).sort(compareFindings);
     const errors = findings.filter((f) => f.severity === "error").length;
     const exitCode = missing > 0 ? 2 : unreadable > 0 ? 4 : errors > 0 ? 1 : 0;
     ctx.report({
       command: "log lint",
       exitCode,
-      payload: { files: files.length > 0 ? files : [displayPath(places.dir, ctx.cwd)] },
+      payload: { files: files.length > 0 ? files : [displayPath(places.dir, ctx.cwd)], skipped_templates: templates },
       findings,
       summaryTitle: "sdd log lint",
-      text: () => [summaryLine(findings, files.length > 0 ? `${files.length} log file(s) linted` : "work items linted")],
+      text: () => [
+        ...templates.map((t) => `${t}: a template file; not linted as entries`),
+        summaryLine(findings, files.length > 0 ? `${files.length - templates.length} log file(s) linted` : "work items linted"),
+      ],
     });
   });
 }

@@ -369,3 +369,8 @@ export function parseRisks(value: string): { level?: string; reason?: string; te
   }
   return { level, text };
 }
+
+/** A log template (`_template.md`): its entries are placeholders, never imported or linted as entries. */
+export function isTemplateFile(path: string): boolean {
+  return /^_?template\.md$/i.test(path.replace(/^.*[\\/]/, ""));
+}
