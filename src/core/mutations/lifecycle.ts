@@ -80,7 +80,7 @@ export function planMove(
     md.status = to;
     if (options.stamp !== undefined) md[options.stamp] = ctx.timestamp;
   });
-  return { ops, result: { from: ctx.ref.folder ?? null, to }, moveTo: to };
+  return { ops, result: { from: ctx.ref.folder ?? null, to }, moveTo: to, ...forcedInto(to, options.force) };
 }
 
 export function planActivate(ctx: PlanContext): Plan<MoveResult & { already_active: boolean }> {
@@ -128,5 +128,15 @@ export function planCompleteSpec(
         md.completed_date = ctx.timestamp;
         if (actual !== null) md.actual_hours = actual;
       });
-  return { ops, result: { from: ctx.ref.folder ?? null, to: "completed", actual_hours: actual }, moveTo: "completed" };
+  return {
+    ops,
+    result: { from: ctx.ref.folder ?? null, to: "completed", actual_hours: actual },
+    moveTo: "completed",
+    ...forcedInto("completed", force),
+  };
+}
+
+/** `--force` into completed/ files open work there on purpose: that is not a write to refuse. */
+function forcedInto(to: SpecFolder, force: boolean): Pick<Plan<unknown>, "allowErrors"> {
+  return to === "completed" && force ? { allowErrors: ["completed-open-work"] } : {};
 }

@@ -27,4 +27,6 @@ export interface Plan<T> {
   moveTo?: SpecFolder;
   /** Further operations once roll-ups are known (e.g. journal entries for completed parents). */
   afterRollup?: (doc: JsonObject, changes: RollupChange[]) => Operation[];
+  /** Error codes the write may introduce because the user forced it (e.g. `--force` into completed/). */
+  allowErrors?: readonly string[];
 }

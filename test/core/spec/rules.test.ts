@@ -79,8 +79,17 @@ const RULE_CASES: RuleCase[] = [
   {
     name: "folder-status-mismatch",
     spec: makeSpec(),
-    ctx: { folder: "completed" },
+    ctx: { folder: "archived" },
     expected: [["folder-status-mismatch", "warning", "/metadata/status"]],
+  },
+  {
+    name: "completed-open-work: a spec filed in completed/ with work open",
+    spec: edit((s) => {
+      s.metadata.status = "completed";
+      complete(s, "task-1-1");
+    }),
+    ctx: { folder: "completed" },
+    expected: [["completed-open-work", "error", "/hierarchy/task-1-2/status"]],
   },
   {
     name: "timestamp-format: top level",
@@ -335,7 +344,14 @@ describe("checkSpec", () => {
     for (const [folder, status] of ok) {
       expect(
         checkSpec(
-          edit((s) => (s.metadata.status = status)),
+          edit((s) => {
+            s.metadata.status = status;
+            // completed/ holds finished work (else completed-open-work).
+            if (folder === "completed") {
+              for (const id of ["task-1-1", "task-1-2", "verify-1-1"]) complete(s, id);
+              for (const id of ["phase-1", "spec-root"]) s.hierarchy[id].status = "completed";
+            }
+          }),
           { folder },
         ),
       ).toEqual([]);
