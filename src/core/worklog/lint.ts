@@ -88,7 +88,24 @@ export interface LintOptions {
   workItemDoc?: (path: string) => WorkItemDoc | undefined;
   /** The ids of the specs whose `metadata.work_item_spec` names this `Spec` link target. */
   specsClaiming?: (path: string) => string[];
+  /** Fields a team requires per state (`requiredFields` in sdd.config.json), on top of the built-in ones; legacy entries too. */
+  requiredFields?: { open?: readonly string[]; done?: readonly string[] };
+  /** Values that do not count as filling a required field (`fieldPlaceholders`); default DEFAULT_FIELD_PLACEHOLDERS. */
+  fieldPlaceholders?: readonly string[];
 }
+
+/** Values that say "not filled in yet": a required field holding one of them is missing (compared case-insensitively, without a final period). */
+export const DEFAULT_FIELD_PLACEHOLDERS: readonly string[] = [
+  "TBD",
+  "TBA",
+  "TODO",
+  "Pending",
+  "Pending implementation",
+  "Not yet",
+  "-",
+  "?",
+  "...",
+];
 
 export interface LintItemOptions extends LintOptions {
   /** The JSON file name without `.json`; when given, the id must equal it. */
@@ -154,6 +171,7 @@ function checkItem(ctx: ItemContext): void {
     report("log-placeholder", {}, `entry "${item.title}" is a template placeholder (${holes.join(", ")}); fill it in or remove it`);
     return;
   }
+  checkRequiredFields(ctx);
   if (ctx.legacy) {
     report(
       "log-legacy-format",
@@ -222,6 +240,44 @@ function checkItem(ctx: ItemContext): void {
     const box = item.state === "done" ? "checked [x]" : "unchecked [ ]";
     report("log-checkbox-section", { prop: "state" }, `"${item.title}" is ${box} but sits under "${section.title}"`);
   }
+}
+
+/** The team's required fields for the item's state: absent, empty or a placeholder value is missing. */
+function checkRequiredFields(ctx: ItemContext): void {
+  const { item, report, options } = ctx;
+  const keys = options.requiredFields?.[item.state] ?? [];
+  if (keys.length === 0) return;
+  const placeholders = new Set((options.fieldPlaceholders ?? DEFAULT_FIELD_PLACEHOLDERS).map(normalPlaceholder));
+  for (const key of keys) {
+    // The built-in required fields of a current-format entry are checked (once) by checkItem.
+    if (!ctx.legacy && builtInRequired(item).includes(key)) continue;
+    const at = indexOfKey(item, key);
+    const value = fieldValue(item, key);
+    if (value === undefined)
+      report(
+        "log-missing-field",
+        at >= 0 ? { field: at } : { prop: "fields" },
+        `${key} is ${at >= 0 ? "empty" : "missing"} in "${item.title}" (required for ${item.state} items by sdd.config.json)`,
+      );
+    else if (placeholders.has(normalPlaceholder(value)))
+      report(
+        "log-missing-field",
+        { field: at, value: true },
+        `${key} of "${item.title}" is a placeholder (${JSON.stringify(value)}), not a value (required for ${item.state} items by sdd.config.json)`,
+      );
+  }
+}
+
+function normalPlaceholder(v: string): string {
+  return v
+    .trim()
+    .replace(/^`(.*)`$/, "$1")
+    .replace(/(?<=\w)\.$/, "")
+    .toLowerCase();
+}
+
+function builtInRequired(item: WorkItem): string[] {
+  return [...REQUIRED, item.state === "done" ? "Done" : "Started"];
 }
 
 function checkLinks(ctx: ItemContext): void {

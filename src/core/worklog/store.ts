@@ -180,6 +180,8 @@ export function lintCallbacks(loc: SpecsLocation, places: WorklogPlaces, cwd: st
     resolveSpec: specResolver(loc, places, cwd),
     workItemDoc: workItemDocReader(places),
     specsClaiming: specsClaimingFn(loc, places),
+    ...(loc.config.config.requiredFields === undefined ? {} : { requiredFields: loc.config.config.requiredFields }),
+    ...(loc.config.config.fieldPlaceholders === undefined ? {} : { fieldPlaceholders: loc.config.config.fieldPlaceholders }),
   };
 }
 

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RawFinding } from "../../../src/core/findings.js";
+import { SPEC_FINDING_CODES } from "../../../src/core/spec/codes.js";
 import { checkSpec, type RuleContext } from "../../../src/core/spec/rules.js";
 import { schemaFindings } from "../../../src/core/schema/validate.js";
 import { makeSpec, REPO_ROOT } from "../../helpers.js";
@@ -609,5 +610,7 @@ describe("docs/rules.md", () => {
     expect(codes.size).toBeGreaterThanOrEqual(38);
     const missing = [...codes].filter((c) => !new RegExp("^###\\s+`" + c + "`", "m").test(doc));
     expect(missing).toEqual([]);
+    // The list sdd.config.json's `rules` is checked against holds exactly these (and the journaling gate's).
+    expect([...SPEC_FINDING_CODES].sort()).toEqual([...codes, "duplicate-spec-id", "unjournaled"].sort());
   });
 });
