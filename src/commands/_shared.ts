@@ -126,18 +126,22 @@ export function withGlobalOptions(cmd: Command): Command {
     .option("--path <dir>", "where to start looking for the specs directory and config (default: the working directory)")
     .option("--no-color", "never colour the output")
     .option("--no-input", "never prompt")
-    .addOption(
-      new Option("--min-severity <severity>", "least severe finding printed (default: info; warning with --format github)").choices([
-        "error",
-        "warning",
-        "info",
-      ]),
-    )
     .addOption(new Option("--compact").hideHelp())
     .addOption(new Option("--no-compact").hideHelp())
     .addOption(new Option("-q, --quiet").hideHelp())
     .addOption(new Option("-v, --verbose").hideHelp())
     .addOption(new Option("--debug").hideHelp());
+}
+
+/** `--min-severity`, for the commands that print findings. */
+export function withSeverityOption(cmd: Command): Command {
+  return cmd.addOption(
+    new Option("--min-severity <severity>", "least severe finding printed (default: info; warning with --format github)").choices([
+      "error",
+      "warning",
+      "info",
+    ]),
+  );
 }
 
 /** Options that take a value, so their value is moved along with them. */

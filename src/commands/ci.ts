@@ -1,20 +1,22 @@
 import type { Command } from "commander";
 import { summaryLine } from "../ui/findings-format.js";
 import { locateSpecs } from "./_read.js";
-import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
+import { withGlobalOptions, withSeverityOption, type CliContext, type GlobalOptions } from "./_shared.js";
 
 interface CiFlags extends GlobalOptions {
   strict?: boolean;
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  withGlobalOptions(
-    program
-      .command("ci")
-      .description(
-        "the CI lint step: validate every spec, check journaling, lint work items and check the rendered log is up to date; one report",
-      )
-      .option("--strict", "warnings fail too"),
+  withSeverityOption(
+    withGlobalOptions(
+      program
+        .command("ci")
+        .description(
+          "the CI lint step: validate every spec, check journaling, lint work items and check the rendered log is up to date; one report",
+        )
+        .option("--strict", "warnings fail too"),
+    ),
   ).action(async (flags: CiFlags) => {
     ctx.setGlobals(flags, ["text", "json", "github", "sarif"]);
     const loc = await locateSpecs(ctx, flags);

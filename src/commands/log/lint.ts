@@ -3,15 +3,17 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { Finding } from "../../core/findings.js";
 import { summaryLine } from "../../ui/findings-format.js";
-import { withGlobalOptions, type CliContext, type GlobalOptions } from "../_shared.js";
+import { withGlobalOptions, withSeverityOption, type CliContext, type GlobalOptions } from "../_shared.js";
 import { worklog } from "./_places.js";
 
 export function register(log: Command, ctx: CliContext): void {
-  withGlobalOptions(
-    log
-      .command("lint")
-      .description("lint markdown log files in place, or (with no files) every JSON work item; stable log-* codes with line numbers")
-      .argument("[files...]", "markdown log files (default: the work items)"),
+  withSeverityOption(
+    withGlobalOptions(
+      log
+        .command("lint")
+        .description("lint markdown log files in place, or (with no files) every JSON work item; stable log-* codes with line numbers")
+        .argument("[files...]", "markdown log files (default: the work items)"),
+    ),
   ).action(async (files: string[], flags: GlobalOptions) => {
     ctx.setGlobals(flags, ["text", "json", "github"]);
     const { loc, places, store } = await worklog(ctx, flags);
