@@ -1,7 +1,8 @@
 /**
- * Every finding code `sdd validate` and `sdd check-journaling` can report, so a `rules`
- * entry in sdd.config.json naming anything else is caught (a typo would silently configure
- * nothing). A test keeps this list equal to the codes the rules emit.
+ * Every finding code a `rules` entry in sdd.config.json may name, so one naming anything
+ * else is caught (a typo would silently configure nothing). Kept here, in the pure layer,
+ * so the config loader can check them; tests keep the lists equal to the codes the rules
+ * emit (spec rules) and to LOG_RULES (log rules).
  */
 export const SPEC_FINDING_CODES: readonly string[] = [
   "json-encoding",
@@ -45,4 +46,36 @@ export const SPEC_FINDING_CODES: readonly string[] = [
   "journal-unknown-node",
   "journal-entry-type",
   "unjournaled",
+];
+
+/** The work-item log's codes: LOG_RULES in src/core/worklog/lint.ts, and the rendered log's staleness. */
+export const LOG_FINDING_CODES: readonly string[] = [
+  "log-schema",
+  "log-id-mismatch",
+  "log-duplicate-id",
+  "log-missing-field",
+  "log-date-format",
+  "log-checkbox-fields",
+  "log-spec-missing",
+  "log-sdd-spec-missing",
+  "log-spec-incomplete",
+  "log-placeholder",
+  "log-spec-ambiguous",
+  "log-spec-no-work",
+  "log-doc-status",
+  "log-checkbox-section",
+  "log-spec-complete-open",
+  "log-sdd-spec-moved",
+  "log-link-format",
+  "log-derived-field",
+  "log-duplicate",
+  "log-malformed-head",
+  "log-free-form",
+  "log-no-tags",
+  "log-legacy-format",
+  "log-nested-field",
+  "log-key-format",
+  "log-layout",
+  "log-no-entries",
+  "log-stale",
 ];

@@ -6,13 +6,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { DataError, UsageError } from "../errors.js";
 import { decodeUtf8, escapePointerToken, JsonSource, parseJson } from "../json/source.js";
-import { SPEC_FINDING_CODES } from "../spec/codes.js";
+import { LOG_FINDING_CODES, SPEC_FINDING_CODES } from "../spec/codes.js";
 import { isObject } from "../spec/model.js";
 import { schemaFindings } from "../schema/validate.js";
-import { LOG_RULES } from "../worklog/lint.js";
 
 /** Every code a `rules` entry may name: spec and journaling findings, log rules, and the rendered log's staleness. */
-const KNOWN_CODES: ReadonlySet<string> = new Set([...SPEC_FINDING_CODES, ...Object.keys(LOG_RULES), "log-stale"]);
+const KNOWN_CODES: ReadonlySet<string> = new Set([...SPEC_FINDING_CODES, ...LOG_FINDING_CODES]);
 
 export const CONFIG_FILE = "sdd.config.json";
 

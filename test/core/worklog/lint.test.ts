@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import type { Finding } from "../../../src/core/findings.js";
+import { LOG_FINDING_CODES } from "../../../src/core/spec/codes.js";
 import { LOG_RULES, lintLog, lintWorkItem, lintWorkItems, type LintOptions, type ResolvedSpec } from "../../../src/core/worklog/lint.js";
 import type { WorkItem } from "../../../src/core/worklog/model.js";
 import { renderLog } from "../../../src/core/worklog/render.js";
@@ -365,4 +366,10 @@ describe("JSON work-item rules", () => {
 afterAll(() => {
   // Every rule in LOG_RULES has a test above that makes it fire.
   expect([...fired].sort()).toEqual(Object.keys(LOG_RULES).sort());
+});
+
+describe("the codes sdd.config.json may configure", () => {
+  it("list every log rule, and the rendered log's staleness", () => {
+    expect([...LOG_FINDING_CODES].sort()).toEqual([...Object.keys(LOG_RULES), "log-stale"].sort());
+  });
 });
