@@ -20,6 +20,7 @@ export interface GlobalOptions {
   color?: boolean;
   input?: boolean;
   lockTimeout?: string;
+  minSeverity?: "error" | "warning" | "info";
 }
 
 export interface CliIo {
@@ -61,6 +62,8 @@ export class CliContext {
   exitCode = 0;
   runner: CliRunner | undefined;
   private noColor = false;
+  /** The least severe finding printed in text and GitHub output (JSON and SARIF keep all). */
+  private minSeverity: "error" | "warning" | "info" | undefined;
 
   constructor(
     readonly io: CliIo,
@@ -88,6 +91,14 @@ export class CliContext {
     }
     this.format = format;
     this.noColor = g.color === false;
+    this.minSeverity = g.minSeverity;
+  }
+
+  /** Findings to print: GitHub annotations leave out info notices unless --min-severity info asks for them. */
+  private shown(findings: readonly Finding[]): Finding[] {
+    const min = this.minSeverity ?? (this.format === "github" ? "warning" : "info");
+    const rank = { error: 2, warning: 1, info: 0 } as const;
+    return findings.filter((f) => rank[f.severity] >= rank[min]);
   }
 
   style(): Style {
@@ -104,11 +115,12 @@ export class CliContext {
     }
     const style = this.style();
     if (findings !== undefined) {
+      const shown = this.shown(findings);
       if (this.format === "github") {
-        for (const line of formatGithub(findings)) this.io.stdout(line + "\n");
-        writeStepSummary(outcome.summaryTitle ?? `sdd ${outcome.command}`, findings, this.io.env);
+        for (const line of formatGithub(shown)) this.io.stdout(line + "\n");
+        writeStepSummary(outcome.summaryTitle ?? `sdd ${outcome.command}`, shown, this.io.env);
       } else {
-        for (const line of formatFindingsText(findings, style)) this.io.stdout(line + "\n");
+        for (const line of formatFindingsText(shown, style)) this.io.stdout(line + "\n");
       }
     }
     for (const line of outcome.text(style)) this.io.stdout(line + "\n");
@@ -133,8 +145,19 @@ export function withGlobalOptions(cmd: Command): Command {
     .addOption(new Option("--debug").hideHelp());
 }
 
+/** `--min-severity`, for the commands that print findings. */
+export function withSeverityOption(cmd: Command): Command {
+  return cmd.addOption(
+    new Option("--min-severity <severity>", "least severe finding printed (default: info; warning with --format github)").choices([
+      "error",
+      "warning",
+      "info",
+    ]),
+  );
+}
+
 /** Options that take a value, so their value is moved along with them. */
-const VALUE_OPTIONS = new Set(["--format", "--specs-dir", "--path"]);
+const VALUE_OPTIONS = new Set(["--format", "--specs-dir", "--path", "--min-severity"]);
 const FLAG_OPTIONS = new Set([
   "--json",
   "--no-json",

@@ -40,10 +40,12 @@ export function register(program: Command, ctx: CliContext): void {
       text: () =>
         p.complete
           ? [`${s.ref.id}${nodeId === "spec-root" ? "" : ` ${nodeId}`}: complete (${p.completed_tasks}/${p.total_tasks})`]
-          : [
-              `${s.ref.id}${nodeId === "spec-root" ? "" : ` ${nodeId}`}: not complete, ${open.length} open:`,
-              ...open.map((o) => `  ${o.id} [${o.status}] ${o.title}`),
-            ],
+          : p.total_tasks === 0
+            ? [`${s.ref.id}${nodeId === "spec-root" ? "" : ` ${nodeId}`}: not complete: it holds no work (no task, subtask or verify step)`]
+            : [
+                `${s.ref.id}${nodeId === "spec-root" ? "" : ` ${nodeId}`}: not complete, ${open.length} open:`,
+                ...open.map((o) => `  ${o.id} [${o.status}] ${o.title}`),
+              ],
     });
   });
 }

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { Finding } from "../core/findings.js";
 import { summaryLine } from "../ui/findings-format.js";
 import { locateSpecs } from "./_read.js";
-import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
+import { withGlobalOptions, withSeverityOption, type CliContext, type GlobalOptions } from "./_shared.js";
 
 interface CheckJournalingFlags extends GlobalOptions {
   baseline?: string;
@@ -11,17 +11,19 @@ interface CheckJournalingFlags extends GlobalOptions {
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  withGlobalOptions(
-    program
-      .command("check-journaling")
-      .description("fail (exit 1) when a completed task or verify node has no journal entry since its completion")
-      .argument("[specs...]", "spec ids or files (default: every spec)")
-      .option(
-        "--baseline <file>",
-        "accepted debt: findings listed there do not fail (default: journaling-baseline.json in the specs directory, if present)",
-      )
-      .option("--update-baseline", "write today's findings to the baseline file and pass")
-      .option("--types <list>", "comma-separated node types that need a journal (default: config journaledTypes, else task,verify)"),
+  withSeverityOption(
+    withGlobalOptions(
+      program
+        .command("check-journaling")
+        .description("fail (exit 1) when a completed task or verify node has no journal entry since its completion")
+        .argument("[specs...]", "spec ids or files (default: every spec)")
+        .option(
+          "--baseline <file>",
+          "accepted debt: findings listed there do not fail (default: journaling-baseline.json in the specs directory, if present)",
+        )
+        .option("--update-baseline", "write today's findings to the baseline file and pass")
+        .option("--types <list>", "comma-separated node types that need a journal (default: config journaledTypes, else task,verify)"),
+    ),
   ).action(async (specs: string[], flags: CheckJournalingFlags) => {
     ctx.setGlobals(flags, ["text", "json", "github"]);
     const loc = await locateSpecs(ctx, flags);

@@ -1,25 +1,27 @@
 import type { Command } from "commander";
 import { summaryLine } from "../ui/findings-format.js";
 import { locateSpecs } from "./_read.js";
-import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
+import { withGlobalOptions, withSeverityOption, type CliContext, type GlobalOptions } from "./_shared.js";
 
 interface CiFlags extends GlobalOptions {
   strict?: boolean;
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  withGlobalOptions(
-    program
-      .command("ci")
-      .description(
-        "the CI lint step: validate every spec, check journaling, lint work items and check the rendered log is up to date; one report",
-      )
-      .option("--strict", "warnings fail too"),
+  withSeverityOption(
+    withGlobalOptions(
+      program
+        .command("ci")
+        .description(
+          "the CI lint step: validate every spec, check journaling, lint work items and check the rendered log is up to date; one report",
+        )
+        .option("--strict", "warnings fail too"),
+    ),
   ).action(async (flags: CiFlags) => {
     ctx.setGlobals(flags, ["text", "json", "github", "sarif"]);
     const loc = await locateSpecs(ctx, flags);
-    const [{ runCi }, { logCiStep }] = await Promise.all([import("../core/ci/run.js"), import("../core/ci/worklog.js")]);
-    const r = runCi({ loc, cwd: ctx.cwd, env: ctx.env, strict: flags.strict === true, extraSteps: [logCiStep] });
+    const [{ runCi }, { logCiStep, handLogsCiStep }] = await Promise.all([import("../core/ci/run.js"), import("../core/ci/worklog.js")]);
+    const r = runCi({ loc, cwd: ctx.cwd, env: ctx.env, strict: flags.strict === true, extraSteps: [logCiStep, handLogsCiStep] });
     if (ctx.format === "sarif") {
       const { toSarif } = await import("../ui/sarif.js");
       ctx.exitCode = r.exitCode;

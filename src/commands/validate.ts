@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { summaryLine } from "../ui/findings-format.js";
-import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
+import { withGlobalOptions, withSeverityOption, type CliContext, type GlobalOptions } from "./_shared.js";
 
 interface ValidateFlags extends GlobalOptions {
   strict?: boolean;
@@ -10,15 +10,17 @@ interface ValidateFlags extends GlobalOptions {
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  withGlobalOptions(
-    program
-      .command("validate")
-      .description("check specs: JSON syntax, the schema, and the semantic rules (docs/rules.md)")
-      .argument("[targets...]", "spec ids, spec files or directories (default: every spec)")
-      .option("--strict", "warnings fail too (exit 1)")
-      .option("--fix", "repair what has a safe repair (as sdd fix), then report what remains")
-      .option("--dry-run", "with --fix: show the repairs as a JSON Patch; write nothing")
-      .option("--lock-timeout <duration>", "with --fix: how long to wait for each spec's lock"),
+  withSeverityOption(
+    withGlobalOptions(
+      program
+        .command("validate")
+        .description("check specs: JSON syntax, the schema, and the semantic rules (docs/rules.md)")
+        .argument("[targets...]", "spec ids, spec files or directories (default: every spec)")
+        .option("--strict", "warnings fail too (exit 1)")
+        .option("--fix", "repair what has a safe repair (as sdd fix), then report what remains")
+        .option("--dry-run", "with --fix: show the repairs as a JSON Patch; write nothing")
+        .option("--lock-timeout <duration>", "with --fix: how long to wait for each spec's lock"),
+    ),
   ).action(async (targets: string[], flags: ValidateFlags) => {
     if (flags.fix === true) {
       const [{ runFix }, { findSpecsDir, listSpecFiles }] = await Promise.all([import("./fix.js"), import("../core/store/discovery.js")]);

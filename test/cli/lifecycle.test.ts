@@ -438,8 +438,9 @@ describe("one definition of complete", () => {
       [id("done")]: true,
       [id("done-unjournaled")]: true,
       [id("empty-phase")]: true,
-      [id("no-tasks")]: true,
-      [id("empty-phase-only")]: true,
+      // No work at all is never complete (0%, complete-spec refuses).
+      [id("no-tasks")]: false,
+      [id("empty-phase-only")]: false,
       [id("subtasks-open")]: false,
       [id("subtasks-done")]: true,
       [id("stale-counts")]: false,
@@ -462,6 +463,9 @@ describe("one definition of complete", () => {
     }
     const verdicts = await verdictsOf(dir);
     expect(Object.keys(verdicts)).toHaveLength(copied);
-    expect(Object.values(verdicts).filter((complete) => !complete)).toHaveLength(2);
+    // pending welcome-pricing (0/8), active billing-integrity (7/8), and chat-runtime, whose
+    // phases hold no tasks: a spec with no work is not complete.
+    expect(Object.values(verdicts).filter((complete) => !complete)).toHaveLength(3);
+    expect(verdicts["chat-runtime-state-recovery-2026-08-06-001"]).toBe(false);
   });
 });

@@ -215,7 +215,14 @@ describe("files that parse but are wrong", () => {
       [["hierarchy-multiple-parents", "/hierarchy/task-1-2"]],
     ],
     [`active/${file("same")}`]: [pretty(spec("same")), [["duplicate-spec-id", "/spec_id"]]],
-    [`completed/${file("same")}`]: [pretty(spec("same", (s) => (s.metadata.status = "completed"))), [["duplicate-spec-id", "/spec_id"]]],
+    [`completed/${file("same")}`]: [
+      pretty(spec("same", (s) => (s.metadata.status = "completed"))),
+      [
+        ["duplicate-spec-id", "/spec_id"],
+        // Filed as done with its work open.
+        ["completed-open-work", "/hierarchy/task-1-1/status"],
+      ],
+    ],
     [`active/${file("named")}`]: [pretty(spec("other")), [["spec-id-mismatch", "/spec_id"]]],
     [`active/${file("proto-node")}`]: [
       rewrite(spec("proto-node"), '"task-1-2"', '"__proto__"'),
@@ -248,7 +255,13 @@ describe("files that parse but are wrong", () => {
       ],
     ],
     [`active/${file("duplicate-key")}`]: [duplicateKey, [["json-duplicate-key", "/hierarchy/task-1-1/status"]]],
-    [`completed/${file("folder")}`]: [pretty(spec("folder")), [["folder-status-mismatch", "/metadata/status"]]],
+    [`completed/${file("folder")}`]: [
+      pretty(spec("folder")),
+      [
+        ["folder-status-mismatch", "/metadata/status"],
+        ["completed-open-work", "/hierarchy/task-1-1/status"],
+      ],
+    ],
     [`active/${file("work-item")}`]: [
       pretty(spec("work-item", (s) => (s.metadata.work_item_spec = "meta/memory_bank/items/gone.md"))),
       [["work-item-missing", "/metadata/work_item_spec"]],

@@ -27,23 +27,19 @@ describe.skipIf(!existsSync(CORPUS_SPECS))("sdd validate on the sample corpus", 
     const specs = realpathSync(CORPUS_SPECS);
     const r = await runCli(["validate", "--specs-dir", specs, "--json"], { cwd: specs });
     expect(r.stderr).toBe("");
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(0);
     const report = oneJson(r.stdout);
 
     const expectedFiles = corpusFiles();
     expect(expectedFiles.length).toBeGreaterThan(0);
     expect(report.files.map((f: { file: string }) => f.file).sort()).toEqual([...expectedFiles].sort());
     expect(report.files.filter((f: { status: string }) => f.status === "unreadable")).toEqual([]);
-    expect(report.summary).toMatchObject({ files: expectedFiles.length, errors: 4, warnings: 1, unreadable: 0 });
+    expect(report.summary).toMatchObject({ files: expectedFiles.length, errors: 0, warnings: 1, unreadable: 0 });
 
     const got = (report.findings as Finding[]).map((f) => [f.file, f.code, f.severity, f.pointer]);
     expect(got).toEqual([
+      // Unblocking kept the blocker fields (the Python tool never removed them).
       [YOOKASSA, "stale-metadata", "warning", "/hierarchy/verify-4-1/metadata/blocked_at"],
-      // Three phases with no children hold no work, so the root's 3/3 is 0/0 too.
-      [CHAT, "rollup-mismatch", "error", "/hierarchy/spec-root/total_tasks"],
-      [CHAT, "rollup-mismatch", "error", "/hierarchy/phase-1/total_tasks"],
-      [CHAT, "rollup-mismatch", "error", "/hierarchy/phase-2/total_tasks"],
-      [CHAT, "rollup-mismatch", "error", "/hierarchy/phase-3/total_tasks"],
     ]);
     for (const f of report.findings as Finding[]) {
       expect(f.line).toBeGreaterThan(1);
@@ -52,16 +48,17 @@ describe.skipIf(!existsSync(CORPUS_SPECS))("sdd validate on the sample corpus", 
 
     const statuses = Object.fromEntries(report.files.map((f: { file: string; status: string }) => [f.file, f.status]));
     for (const file of expectedFiles) {
-      expect(statuses[file], file).toBe(file === CHAT ? "errors" : file === YOOKASSA ? "warnings" : "valid");
+      expect(statuses[file], file).toBe(file === YOOKASSA ? "warnings" : "valid");
     }
   });
 
-  it("checks one corpus spec by id with the same result", async () => {
+  it("accepts the childless phases stored 1/1 by the Python recalculation, with the root holding their sum", async () => {
     const r = await runCli(["validate", "--specs-dir", CORPUS_SPECS, "chat-runtime-state-recovery-2026-08-06-001", "--json"], {
       cwd: CORPUS_SPECS,
     });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(0);
     const report = oneJson(r.stdout);
-    expect(report.findings.map((f: Finding) => f.code)).toEqual(Array(4).fill("rollup-mismatch"));
+    expect(report.findings).toEqual([]);
+    expect(report.files[0].file).toBe(CHAT);
   });
 });

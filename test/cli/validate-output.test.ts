@@ -282,7 +282,7 @@ describe("--strict and rule settings", () => {
   });
 
   it("duplicate-spec-id follows the rule settings in the per-file counts too", async () => {
-    const cwd = specsTree([{ spec: makeSpec(ID) }, { folder: "completed", spec: makeSpec(ID, (s) => (s.metadata.status = "completed")) }]);
+    const cwd = specsTree([{ spec: makeSpec(ID) }, { folder: "archived", spec: makeSpec(ID, (s) => (s.metadata.status = "archived")) }]);
     const before = expectOneValidReport(await runCli(["validate", "--json"], { cwd }));
     expect(before.files.map((f: { errors: number }) => f.errors)).toEqual([1, 1]);
     writeFileSync(join(cwd, "sdd.config.json"), JSON.stringify({ rules: { "duplicate-spec-id": "off" } }));

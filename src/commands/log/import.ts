@@ -22,7 +22,7 @@ export function register(log: Command, ctx: CliContext): void {
   ).action(async (files: string[], flags: ImportFlags) => {
     ctx.setGlobals(flags, ["text", "json"]);
     const { places, store } = await worklog(ctx, flags);
-    const [{ importLog, workItemJson }, { displayPath }, { NotFoundError }] = await Promise.all([
+    const [{ importLog, isTemplateFile, workItemJson }, { displayPath }, { NotFoundError }] = await Promise.all([
       import("../../core/worklog/index.js"),
       import("../../core/paths.js"),
       import("../../core/errors.js"),
@@ -35,11 +35,17 @@ export function register(log: Command, ctx: CliContext): void {
       existing: string[];
       skipped: { line: number; endLine: number; role: string }[];
       inexact: number;
+      template?: boolean;
     }[] = [];
     for (const f of files) {
       const abs = resolve(ctx.cwd, f);
       const shown = displayPath(abs, ctx.cwd);
       if (!existsSync(abs)) throw new NotFoundError("file-not-found", `${shown}: no such file`, { file: shown });
+      if (isTemplateFile(abs)) {
+        // A template's entries are placeholders, not work.
+        report.push({ file: shown, imported: [], existing: [], skipped: [], inexact: 0, template: true });
+        continue;
+      }
       const r = importLog(readFileSync(abs, "utf8"), {
         today: store.today(ctx.env),
         file: shown,
@@ -87,13 +93,17 @@ export function register(log: Command, ctx: CliContext): void {
       exitCode: 0,
       payload: { dry_run: flags.dryRun === true, directory: displayPath(places.dir, ctx.cwd), files: report },
       text: () =>
-        report.flatMap((r) => [
-          `${r.file}: ${flags.dryRun === true ? "would import" : "imported"} ${r.imported.length} item(s)${r.existing.length > 0 ? `, ${r.existing.length} already present` : ""} into ${displayPath(places.dir, ctx.cwd)}`,
-          ...r.skipped.map((s) => `  not an entry, left out: lines ${s.line}-${s.endLine} (${s.role})`),
-          ...(r.inexact > 0
-            ? [`  ${r.inexact} entr${r.inexact === 1 ? "y is" : "ies are"} not in the canonical layout (see sdd log lint ${r.file})`]
-            : []),
-        ]),
+        report.flatMap((r) =>
+          r.template === true
+            ? [`${r.file}: a template file; its entries are placeholders, nothing imported`]
+            : [
+                `${r.file}: ${flags.dryRun === true ? "would import" : "imported"} ${r.imported.length} item(s)${r.existing.length > 0 ? `, ${r.existing.length} already present` : ""} into ${displayPath(places.dir, ctx.cwd)}`,
+                ...r.skipped.map((s) => `  not an entry, left out: lines ${s.line}-${s.endLine} (${s.role})`),
+                ...(r.inexact > 0
+                  ? [`  ${r.inexact} entr${r.inexact === 1 ? "y is" : "ies are"} not in the canonical layout (see sdd log lint ${r.file})`]
+                  : []),
+              ],
+        ),
     });
   });
 }

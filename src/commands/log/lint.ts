@@ -3,27 +3,32 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { Finding } from "../../core/findings.js";
 import { summaryLine } from "../../ui/findings-format.js";
-import { withGlobalOptions, type CliContext, type GlobalOptions } from "../_shared.js";
+import { withGlobalOptions, withSeverityOption, type CliContext, type GlobalOptions } from "../_shared.js";
 import { worklog } from "./_places.js";
 
 export function register(log: Command, ctx: CliContext): void {
-  withGlobalOptions(
-    log
-      .command("lint")
-      .description("lint markdown log files in place, or (with no files) every JSON work item; stable log-* codes with line numbers")
-      .argument("[files...]", "markdown log files (default: the work items)"),
+  withSeverityOption(
+    withGlobalOptions(
+      log
+        .command("lint")
+        .description("lint markdown log files in place, or (with no files) every JSON work item; stable log-* codes with line numbers")
+        .argument("[files...]", "markdown log files (default: the work items)"),
+    ),
   ).action(async (files: string[], flags: GlobalOptions) => {
     ctx.setGlobals(flags, ["text", "json", "github"]);
     const { loc, places, store } = await worklog(ctx, flags);
-    const [{ lintLog }, { displayPath }, { compareFindings, unreadableFinding }] = await Promise.all([
+    const [{ isTemplateFile, lintLog }, { displayPath }, { compareFindings, unreadableFinding }, { applyRuleConfig }] = await Promise.all([
       import("../../core/worklog/index.js"),
       import("../../core/paths.js"),
       import("../../core/findings.js"),
+      import("../../core/validate/run.js"),
     ]);
-    const findings: Finding[] = [];
+    let findings: Finding[] = [];
+    const templates: string[] = [];
     let unreadable = 0;
     let missing = 0;
     if (files.length > 0) {
+      const callbacks = store.lintCallbacks(loc, places, ctx.cwd);
       for (const f of files) {
         const abs = resolve(ctx.cwd, f);
         const shown = displayPath(abs, ctx.cwd);
@@ -32,13 +37,12 @@ export function register(log: Command, ctx: CliContext): void {
           findings.push({ code: "file-not-found", severity: "error", message: `${shown}: no such file`, file: shown, pointer: "" });
           continue;
         }
-        findings.push(
-          ...lintLog(readFileSync(abs, "utf8"), {
-            file: shown,
-            exists: (p) => store.linkExists(places, p),
-            resolveSpec: store.specResolver(loc, places, ctx.cwd),
-          }),
-        );
+        // A template's entries are placeholders by design.
+        if (isTemplateFile(abs)) {
+          templates.push(shown);
+          continue;
+        }
+        findings.push(...lintLog(readFileSync(abs, "utf8"), { file: shown, ...callbacks }));
       }
     } else {
       const { items, unreadable: bad } = store.readItems(places, ctx.cwd);
@@ -46,16 +50,19 @@ export function register(log: Command, ctx: CliContext): void {
       for (const b of bad) findings.push(unreadableFinding(b.error, b.file));
       findings.push(...store.lintStoredItems(loc, places, items, ctx.cwd));
     }
-    findings.sort(compareFindings);
+    findings = applyRuleConfig(findings, loc.config.config.rules).sort(compareFindings);
     const errors = findings.filter((f) => f.severity === "error").length;
     const exitCode = missing > 0 ? 2 : unreadable > 0 ? 4 : errors > 0 ? 1 : 0;
     ctx.report({
       command: "log lint",
       exitCode,
-      payload: { files: files.length > 0 ? files : [displayPath(places.dir, ctx.cwd)] },
+      payload: { files: files.length > 0 ? files : [displayPath(places.dir, ctx.cwd)], skipped_templates: templates },
       findings,
       summaryTitle: "sdd log lint",
-      text: () => [summaryLine(findings, files.length > 0 ? `${files.length} log file(s) linted` : "work items linted")],
+      text: () => [
+        ...templates.map((t) => `${t}: a template file; not linted as entries`),
+        summaryLine(findings, files.length > 0 ? `${files.length - templates.length} log file(s) linted` : "work items linted"),
+      ],
     });
   });
 }

@@ -8,7 +8,7 @@ import { ExitCode, type ExitCodeValue } from "../errors.js";
 import type { Finding } from "../findings.js";
 import { compareFindings } from "../findings.js";
 import { runCheckJournaling } from "../journaling/check.js";
-import { runValidate } from "../validate/run.js";
+import { applyRuleConfig, runValidate } from "../validate/run.js";
 import { checkClaims } from "../claims/check.js";
 
 export interface CiStep {
@@ -40,9 +40,14 @@ export function runCi(o: CiOptions): CiResult {
   steps.push({ name: "validate", ok: v.exitCode === 0, exit_code: v.exitCode, summary: v.summary });
   findings.push(...v.findings);
   const j = runCheckJournaling({ loc: o.loc, specs: [], cwd: o.cwd });
-  steps.push({ name: "check-journaling", ok: j.exitCode === 0, exit_code: j.exitCode, summary: j.summary });
   // Unreadable specs were already reported by validate.
-  findings.push(...j.findings.filter((f) => f.code === "unjournaled"));
+  const unjournaled = applyRuleConfig(
+    j.findings.filter((f) => f.code === "unjournaled"),
+    o.loc.config.config.rules,
+  );
+  const jExit = j.exitCode === ExitCode.unreadable ? j.exitCode : unjournaled.some((f) => f.severity === "error") ? ExitCode.findings : 0;
+  steps.push({ name: "check-journaling", ok: jExit === 0, exit_code: jExit, summary: j.summary });
+  findings.push(...unjournaled);
   const c = checkClaims({ loc: o.loc, cwd: o.cwd, env: o.env });
   steps.push({
     name: "claims",

@@ -2,7 +2,10 @@
  * `sdd check-journaling` over several specs, with a baseline of accepted debt so teams can
  * adopt the gate on old specs and still fail on new unjournaled work.
  *
- * Baseline file: `{"schema_version": 1, "accepted": [{"spec_id": …, "node_id": …}]}`.
+ * Baseline file: `{"schema_version": 1, "accepted": [{"spec_id": …, "node_id": …, "completed_at": …}]}`.
+ * An entry accepts the node only as completed at that time: reopened and completed again,
+ * it must be journaled (an entry without `completed_at`, from an older baseline, accepts
+ * the node whatever its completion time).
  * `--update-baseline` rewrites the entries of the specs it checked and keeps the others.
  */
 import { existsSync, readFileSync } from "node:fs";
@@ -37,7 +40,20 @@ export interface CheckJournalingResult {
   exitCode: ExitCodeValue;
 }
 
-function readBaseline(file: string): Set<string> {
+/**
+ * Accepted entries by `spec_id\0node_id`, each with the completion time accepted (null when
+ * the node had none, undefined in a baseline written before completion times were kept).
+ */
+type Baseline = Map<string, string | null | undefined>;
+
+/** Whether the baseline accepts this node as it is now: a node reopened and completed again is new work. */
+function isAccepted(baseline: Baseline, key: string, completedAt: string | null): boolean {
+  if (!baseline.has(key)) return false;
+  const accepted = baseline.get(key);
+  return accepted === undefined || accepted === completedAt;
+}
+
+function readBaseline(file: string): Baseline {
   const text = readFileSync(file, "utf8");
   let value: unknown;
   try {
@@ -48,7 +64,14 @@ function readBaseline(file: string): Set<string> {
   const list = isObject(value) && Array.isArray(value.accepted) ? value.accepted : undefined;
   if (list === undefined)
     throw new DataError("baseline-invalid", `${file}: expected {"schema_version": 1, "accepted": [{"spec_id", "node_id"}]}`, { file });
-  return new Set(list.filter(isObject).map((e) => `${String(e.spec_id)}\u0000${String(e.node_id)}`));
+  return new Map(
+    list
+      .filter(isObject)
+      .map((e) => [
+        `${String(e.spec_id)}\u0000${String(e.node_id)}`,
+        typeof e.completed_at === "string" ? e.completed_at : e.completed_at === null ? null : undefined,
+      ]),
+  );
 }
 
 export function runCheckJournaling(o: CheckJournalingOptions): CheckJournalingResult {
@@ -71,7 +94,9 @@ export function runCheckJournaling(o: CheckJournalingOptions): CheckJournalingRe
       ? resolve(o.cwd, o.baseline)
       : (configured ?? (existsSync(fallback) || o.updateBaseline === true ? fallback : undefined));
   const accepted =
-    baselineFile !== undefined && existsSync(baselineFile) && o.updateBaseline !== true ? readBaseline(baselineFile) : new Set<string>();
+    baselineFile !== undefined && existsSync(baselineFile) && o.updateBaseline !== true
+      ? readBaseline(baselineFile)
+      : (new Map() as Baseline);
 
   if (o.updateBaseline === true && baselineFile !== undefined && !resolve(baselineFile).startsWith(resolve(o.loc.config.root) + sep)) {
     // Paths a user gives never let a write land outside the project.
@@ -87,7 +112,7 @@ export function runCheckJournaling(o: CheckJournalingOptions): CheckJournalingRe
     const nodes = findUnjournaled(s.loaded.value, types);
     const raw = unjournaledFindings(nodes);
     nodes.forEach((n, i) => {
-      const baselined = accepted.has(`${specId}\u0000${n.node_id}`);
+      const baselined = isAccepted(accepted, `${specId}\u0000${n.node_id}`, n.completed_at);
       unjournaled.push({ ...n, spec_id: specId, file: s.shown, baselined });
       const f = raw[i];
       if (f === undefined || baselined || o.updateBaseline === true) return;
@@ -105,17 +130,19 @@ export function runCheckJournaling(o: CheckJournalingOptions): CheckJournalingRe
     const checked = new Set(specs.map((s) => s.ref.id));
     const unreadableIds = new Set(unreadable.map((u) => u.ref.id));
     const keep = (specId: string): boolean => !checked.has(specId) && (o.specs.length > 0 || unreadableIds.has(specId));
-    let previous = new Set<string>();
+    let previous: Baseline = new Map();
     try {
       if (existsSync(baselineFile)) previous = readBaseline(baselineFile);
     } catch (err) {
       // An invalid baseline is what --update-baseline replaces.
       if (!(err instanceof DataError)) throw err;
     }
-    const kept = [...previous]
-      .map((key) => key.split("\u0000"))
-      .flatMap(([spec_id, node_id]) => (spec_id !== undefined && node_id !== undefined && keep(spec_id) ? [{ spec_id, node_id }] : []));
-    const acceptedList = [...kept, ...unjournaled.map((u) => ({ spec_id: u.spec_id, node_id: u.node_id }))];
+    const kept = [...previous].flatMap(([key, completed_at]) => {
+      const [spec_id, node_id] = key.split("\u0000");
+      if (spec_id === undefined || node_id === undefined || !keep(spec_id)) return [];
+      return [completed_at === undefined ? { spec_id, node_id } : { spec_id, node_id, completed_at }];
+    });
+    const acceptedList = [...kept, ...unjournaled.map((u) => ({ spec_id: u.spec_id, node_id: u.node_id, completed_at: u.completed_at }))];
     writeFileAtomic(baselineFile, JSON.stringify({ schema_version: 1, accepted: acceptedList }, null, 2) + "\n");
     baselineWritten = true;
     for (const u of unjournaled) u.baselined = true;

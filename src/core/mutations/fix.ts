@@ -8,7 +8,8 @@ import type { Operation } from "fast-json-patch";
 import type { RawFinding } from "../findings.js";
 import { unescapePointerToken } from "../json/source.js";
 import { nodePointer } from "./node.js";
-import { BLOCKER_KEYS, dependencyList, isObject, own } from "../spec/model.js";
+import { progressOf } from "../spec/queries.js";
+import { BLOCKER_KEYS, dependencyList, isObject, own, type JsonObject, type SpecFolder } from "../spec/model.js";
 import type { Plan, PlanContext } from "../spec/plan.js";
 import { specFindings } from "../spec/check.js";
 
@@ -20,6 +21,7 @@ export const FIXABLE = new Set([
   "dependency-missing",
   "stale-metadata",
   "folder-status-mismatch",
+  "completed-open-work",
   "hierarchy-duplicate-child",
   "hierarchy-missing-child",
   "node-id-mismatch",
@@ -45,6 +47,7 @@ export function planFix(ctx: PlanContext, only?: ReadonlySet<string>): Plan<FixP
   const targeted: RawFinding[] = [];
   const unfixable: RawFinding[] = [];
   const added = new Set<string>();
+  let moveTo: SpecFolder | undefined;
   for (const f of findings) {
     if (!FIXABLE.has(f.code) || (only !== undefined && !only.has(f.code))) {
       if (f.severity !== "info") unfixable.push(f);
@@ -84,8 +87,18 @@ export function planFix(ctx: PlanContext, only?: ReadonlySet<string>): Plan<FixP
         break;
       }
       case "folder-status-mismatch":
-        if (ctx.ref.folder !== undefined) ops.push({ op: "replace", path: "/metadata/status", value: ctx.ref.folder });
+      case "completed-open-work": {
+        // Toward what the work shows: complete work belongs in completed/, open work out of it;
+        // otherwise the label follows the folder.
+        const target = folderForWork(ctx);
+        if (target === undefined) break;
+        if (target !== ctx.ref.folder) moveTo = target;
+        if (isObject(ctx.doc.metadata)) {
+          if (ctx.doc.metadata.status !== target && !ops.some((o) => o.path === "/metadata/status"))
+            ops.push({ op: Object.hasOwn(ctx.doc.metadata, "status") ? "replace" : "add", path: "/metadata/status", value: target });
+        }
         break;
+      }
       case "node-id-mismatch":
         ops.push({ op: "replace", path: `${nodePointer(id)}/id`, value: id });
         break;
@@ -99,5 +112,24 @@ export function planFix(ctx: PlanContext, only?: ReadonlySet<string>): Plan<FixP
   removals.sort((a, b) => (a.path === b.path ? b.index - a.index : a.path < b.path ? -1 : 1));
   for (const r of removals) ops.push({ op: "remove", path: `${r.path}/${r.index}` });
   const fullRollup = targeted.some((f) => ROLLUP_CODES.has(f.code));
-  return { ops, result: { targeted, unfixable }, ...(fullRollup ? { fullRollup } : {}) };
+  return { ops, result: { targeted, unfixable }, ...(fullRollup ? { fullRollup } : {}), ...(moveTo === undefined ? {} : { moveTo }) };
+}
+
+/**
+ * The folder a spec's work says it belongs in: completed/ when all its work is complete;
+ * out of completed/ (active/ once anything started, else pending/) when work is open;
+ * else where it is. archived/ is left alone: archiving is a decision, not a state of the work.
+ */
+function folderForWork(ctx: PlanContext): SpecFolder | undefined {
+  const folder = ctx.ref.folder;
+  if (folder === undefined || folder === "archived") return folder;
+  const p = progressOf(ctx.doc);
+  if (p.complete) return "completed";
+  if (folder !== "completed") return folder;
+  return p.completed_tasks > 0 || hasStarted(ctx.doc) ? "active" : "pending";
+}
+
+function hasStarted(doc: JsonObject): boolean {
+  const h = isObject(doc.hierarchy) ? doc.hierarchy : {};
+  return Object.values(h).some((n) => isObject(n) && (n.status === "in_progress" || n.status === "completed"));
 }

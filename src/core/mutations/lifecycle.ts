@@ -7,7 +7,7 @@ import jsonpatch, { type Operation } from "fast-json-patch";
 import { ConflictError, FindingsError, UsageError } from "../errors.js";
 import { findUnjournaled } from "../spec/journaling.js";
 import { hierarchyOf } from "../spec/queries.js";
-import { incompleteWork, isObject, SPEC_FOLDERS, type JsonObject, type SpecFolder } from "../spec/model.js";
+import { computeCounts, incompleteWork, isObject, ROOT_ID, SPEC_FOLDERS, type JsonObject, type SpecFolder } from "../spec/model.js";
 import type { Plan, PlanContext } from "../spec/plan.js";
 
 export function parseFolder(value: string): SpecFolder {
@@ -32,7 +32,18 @@ export interface MoveResult {
 /** Refuse to mark a spec completed while work is open or unjournaled, unless forced. */
 export function assertCompletable(ctx: PlanContext, journaledTypes: ReadonlySet<string>, force: boolean): void {
   if (force) return;
-  const open = incompleteWork(hierarchyOf(ctx.doc));
+  const h = hierarchyOf(ctx.doc);
+  const open = incompleteWork(h);
+  if ((computeCounts(h).get(ROOT_ID)?.total ?? 0) === 0) {
+    throw new FindingsError(
+      "spec-incomplete",
+      `spec ${JSON.stringify(ctx.ref.id)} is not complete: it holds no work (no task, subtask or verify step)`,
+      {
+        file: ctx.ref.file,
+        fix: `sdd add-task ${ctx.ref.id} <parent> …   # or --force`,
+      },
+    );
+  }
   if (open.length > 0) {
     throw new FindingsError(
       "spec-incomplete",
@@ -69,7 +80,7 @@ export function planMove(
     md.status = to;
     if (options.stamp !== undefined) md[options.stamp] = ctx.timestamp;
   });
-  return { ops, result: { from: ctx.ref.folder ?? null, to }, moveTo: to };
+  return { ops, result: { from: ctx.ref.folder ?? null, to }, moveTo: to, ...forcedInto(to, options.force) };
 }
 
 export function planActivate(ctx: PlanContext): Plan<MoveResult & { already_active: boolean }> {
@@ -117,5 +128,15 @@ export function planCompleteSpec(
         md.completed_date = ctx.timestamp;
         if (actual !== null) md.actual_hours = actual;
       });
-  return { ops, result: { from: ctx.ref.folder ?? null, to: "completed", actual_hours: actual }, moveTo: "completed" };
+  return {
+    ops,
+    result: { from: ctx.ref.folder ?? null, to: "completed", actual_hours: actual },
+    moveTo: "completed",
+    ...forcedInto("completed", force),
+  };
+}
+
+/** `--force` into completed/ files open work there on purpose: that is not a write to refuse. */
+function forcedInto(to: SpecFolder, force: boolean): Pick<Plan<unknown>, "allowErrors"> {
+  return to === "completed" && force ? { allowErrors: ["completed-open-work"] } : {};
 }

@@ -32,4 +32,6 @@ export interface Plan<T> {
   fullRollup?: boolean;
   /** Further operations once roll-ups are known (e.g. journal entries for completed parents). */
   afterRollup?: (doc: JsonObject, changes: RollupChange[]) => Operation[];
+  /** Error codes the write may introduce because the user forced it (e.g. `--force` into completed/). */
+  allowErrors?: readonly string[];
 }

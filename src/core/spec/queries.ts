@@ -46,8 +46,9 @@ export function hierarchyOf(doc: unknown): JsonObject {
 export function progressOf(doc: unknown, nodeId = ROOT_ID): Progress {
   const h = hierarchyOf(doc);
   const c = computeCounts(h).get(nodeId) ?? { total: 0, completed: 0 };
-  const complete = incompleteWork(h, nodeId).length === 0;
-  const percentage = c.total === 0 ? (complete ? 100 : 0) : Math.floor((c.completed / c.total) * 100);
+  // Work with nothing in it was never done: a node with no work below is never complete.
+  const complete = c.total > 0 && incompleteWork(h, nodeId).length === 0;
+  const percentage = c.total === 0 ? 0 : Math.floor((c.completed / c.total) * 100);
   return {
     node_id: nodeId,
     total_tasks: c.total,

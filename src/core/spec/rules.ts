@@ -12,7 +12,17 @@
  */
 import type { RawFinding, Severity } from "../findings.js";
 import { escapePointerToken, pointerOf } from "../json/source.js";
-import { BLOCKER_KEYS, isObject, NODE_TYPES, ROOT_ID, STATUSES, WORK_TYPES, type JsonObject, type SpecFolder } from "./model.js";
+import {
+  BLOCKER_KEYS,
+  incompleteWork,
+  isObject,
+  NODE_TYPES,
+  ROOT_ID,
+  STATUSES,
+  WORK_TYPES,
+  type JsonObject,
+  type SpecFolder,
+} from "./model.js";
 
 export interface RuleContext {
   /** The file name without `.json`. */
@@ -179,6 +189,18 @@ export function checkSpec(doc: unknown, ctx: RuleContext = {}): RawFinding[] {
 
   const hierarchy = doc.hierarchy;
   if (isObject(hierarchy)) checkHierarchy(hierarchy, add);
+  if (ctx.folder === "completed" && isObject(hierarchy) && isObject(hierarchy[ROOT_ID])) {
+    // A spec filed as done while work is open: the gate must not trust the folder.
+    const open = incompleteWork(hierarchy);
+    const first = open[0];
+    if (first !== undefined)
+      add(
+        "completed-open-work",
+        "error",
+        `${nodePtr(first)}/status`,
+        `the spec is in completed/ but ${open.length} of its tasks ${open.length === 1 ? "is" : "are"} not completed (${open.slice(0, 5).join(", ")}${open.length > 5 ? ", ..." : ""})`,
+      );
+  }
   if (Array.isArray(doc.journal)) checkJournal(doc.journal, isObject(hierarchy) ? hierarchy : {}, add);
   return out;
 }
@@ -596,6 +618,34 @@ function walkTree(h: JsonObject, add: Add): { visits: Map<string, TreeVisit>; cy
   return { visits, cyclic };
 }
 
+/**
+ * The counts a node's stored total_tasks/completed_tasks must hold, or undefined when any
+ * value is accepted. A leaf task, subtask or verify counts 1 (completed when it is). A
+ * childless phase or group holds no work; the Python tool stores it as 0/0 when it
+ * generates a spec and as 1/1 or 1/0 after its own recalculation, so all three are
+ * accepted. A parent must hold the sum of its children's **stored** counts (each child is
+ * checked on its own), or the true counts, so one wrong count is one finding, at the node
+ * that has it.
+ */
+function storedExpectation(h: JsonObject, node: JsonObject, visit: TreeVisit): { total: number; completed: number } | undefined {
+  if (visit.kids.length === 0) {
+    if (WORK_TYPES.has(String(node.type))) return { total: visit.total, completed: visit.completed };
+    const { total_tasks: t, completed_tasks: c } = node;
+    if ((t === 0 && c === 0) || (t === 1 && (c === 0 || c === 1))) return undefined;
+    return { total: 0, completed: 0 };
+  }
+  let total = 0;
+  let completed = 0;
+  for (const kid of visit.kids) {
+    const k = h[kid];
+    if (!isObject(k) || typeof k.total_tasks !== "number" || typeof k.completed_tasks !== "number")
+      return { total: visit.total, completed: visit.completed };
+    total += k.total_tasks;
+    completed += k.completed_tasks;
+  }
+  return { total, completed };
+}
+
 function checkCountsAndStatus(h: JsonObject, ids: string[], visits: Map<string, TreeVisit>, add: Add): void {
   for (let n = 0; n < ids.length; n++) {
     const id = ids[n] as string;
@@ -606,9 +656,18 @@ function checkCountsAndStatus(h: JsonObject, ids: string[], visits: Map<string, 
     if (visit === undefined) continue;
     const { total: cTotal, completed: cCompleted } = visit;
     const { total_tasks: total, completed_tasks: completed } = node;
-    if (typeof total === "number" && typeof completed === "number" && (total !== cTotal || completed !== cCompleted)) {
+    const expectedCounts = storedExpectation(h, node, visit);
+    if (
+      typeof total === "number" &&
+      typeof completed === "number" &&
+      expectedCounts !== undefined &&
+      (total !== expectedCounts.total || completed !== expectedCounts.completed) &&
+      // A parent that holds the true counts while a child's stored counts are wrong: only the child is reported.
+      (visit.kids.length === 0 || total !== cTotal || completed !== cCompleted)
+    ) {
+      const [eCompleted, eTotal] = [expectedCounts.completed, expectedCounts.total];
       const p = nodePtr(id);
-      const expected = `${cCompleted}/${cTotal}`;
+      const expected = `${eCompleted}/${eTotal}`;
       const why = noStrings(node.children)
         ? WORK_TYPES.has(String(node.type))
           ? `as a leaf ${String(node.type)} it counts ${expected}`
@@ -617,7 +676,7 @@ function checkCountsAndStatus(h: JsonObject, ids: string[], visits: Map<string, 
       add(
         "rollup-mismatch",
         "error",
-        total !== cTotal ? `${p}/total_tasks` : `${p}/completed_tasks`,
+        total !== eTotal ? `${p}/total_tasks` : `${p}/completed_tasks`,
         `node ${JSON.stringify(id)} says ${completed}/${total} tasks but ${why}`,
       );
     }

@@ -4,10 +4,14 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { DataError } from "../errors.js";
-import { decodeUtf8, JsonSource, parseJson } from "../json/source.js";
+import { DataError, UsageError } from "../errors.js";
+import { decodeUtf8, escapePointerToken, JsonSource, parseJson } from "../json/source.js";
+import { LOG_FINDING_CODES, SPEC_FINDING_CODES } from "../spec/codes.js";
 import { isObject } from "../spec/model.js";
 import { schemaFindings } from "../schema/validate.js";
+
+/** Every code a `rules` entry may name: spec and journaling findings, log rules, and the rendered log's staleness. */
+const KNOWN_CODES: ReadonlySet<string> = new Set([...SPEC_FINDING_CODES, ...LOG_FINDING_CODES]);
 
 export const CONFIG_FILE = "sdd.config.json";
 
@@ -17,6 +21,9 @@ export interface SddConfig {
   logFile?: string;
   journaledTypes?: string[];
   logSections?: { title: string; state: "open" | "done" | "blocked" }[];
+  logs?: string[];
+  requiredFields?: { open?: string[]; done?: string[] };
+  fieldPlaceholders?: string[];
   lockTimeoutMs?: number;
   rules?: Record<string, "error" | "warning" | "off">;
   journalingBaseline?: string;
@@ -78,6 +85,14 @@ export function loadConfig(cwd: string): LoadedConfig {
           column: pos.column,
           fix: "Fix sdd.config.json (its schema: sdd schema config).",
         },
+      );
+    }
+    const unknown = Object.keys(isObject(value.rules) ? value.rules : {}).filter((code) => !KNOWN_CODES.has(code));
+    if (unknown.length > 0) {
+      const pos = new JsonSource(text, file).locate(`/rules/${escapePointerToken(unknown[0] as string)}`);
+      throw new UsageError(
+        `${file}:${pos.line}:${pos.column}: rules: unknown finding code${unknown.length === 1 ? "" : "s"} ${unknown.map((c) => JSON.stringify(c)).join(", ")}; the codes are listed in docs/rules.md and docs/worklog.md`,
+        { code: "config-unknown-rule", file },
       );
     }
     return { file, root: dir, config: value };

@@ -145,7 +145,9 @@ export async function transact<T>(options: TransactionOptions, planner: (ctx: Pl
     const afterFindings = pureFindings(after, { ...ref, folder: moving ? plan.moveTo : ref.folder });
     if (errorKeys(afterFindings).size > 0) {
       const old = errorKeys(pureFindings(before, ref));
-      const fresh = afterFindings.filter((f) => f.severity === "error" && !old.has(`${f.code} ${f.pointer}`));
+      const fresh = afterFindings.filter(
+        (f) => f.severity === "error" && !old.has(`${f.code} ${f.pointer}`) && !(plan.allowErrors ?? []).includes(f.code),
+      );
       if (fresh.length > 0) {
         throw new FindingsError(
           "would-be-invalid",

@@ -22,13 +22,23 @@ export const LOG_RULES = {
   "log-checkbox-fields": { severity: "error", summary: "the checkbox disagrees with the dates ([x] without Done, [ ] with Done)" },
   "log-spec-missing": { severity: "error", summary: "the Spec link does not point to an existing file" },
   "log-sdd-spec-missing": { severity: "error", summary: "the SDD Spec link does not resolve to a spec" },
-  "log-spec-incomplete": { severity: "error", summary: "a done item links an SDD spec that is not complete" },
+  "log-spec-incomplete": {
+    severity: "error",
+    summary:
+      "a done item's SDD spec (its SDD Spec, its work-item document's SDD spec line, or a spec naming that document) is not complete",
+  },
   "log-placeholder": { severity: "error", summary: "an entry copied from a template still has placeholders (<TAG>, <YYYY-MM-DD>)" },
+  "log-spec-ambiguous": {
+    severity: "warning",
+    summary: "the entry's work-item document is linked to more than one SDD spec; which one backs the entry is not guessed",
+  },
+  "log-spec-no-work": { severity: "warning", summary: "a done item's linked SDD spec holds no work (no task, subtask or verify step)" },
+  "log-doc-status": { severity: "warning", summary: "the work-item document's Status disagrees with the entry's checkbox" },
   "log-checkbox-section": {
     severity: "warning",
     summary: "the checkbox disagrees with the section ([x] under In progress, [ ] under Done)",
   },
-  "log-spec-complete-open": { severity: "warning", summary: "an open item links an SDD spec that is already complete" },
+  "log-spec-complete-open": { severity: "warning", summary: "an open item's SDD spec is complete and in completed/" },
   "log-sdd-spec-moved": { severity: "warning", summary: "the SDD Spec path names a folder the spec is no longer in" },
   "log-link-format": { severity: "warning", summary: "a Spec/SDD Spec value is not one backticked path" },
   "log-derived-field": { severity: "warning", summary: "a Progress field is typed although the linked SDD spec provides it" },
@@ -52,6 +62,19 @@ export type LogRuleCode = keyof typeof LOG_RULES;
 export interface ResolvedSpec {
   folder: string;
   complete: boolean;
+  /** The spec id, when known (links that name one spec two ways are one link). */
+  id?: string;
+  /** Completed and total units of work below the linked node, when known. */
+  completed?: number;
+  total?: number;
+}
+
+/** What a work-item document (the `Spec` link target) says about itself. */
+export interface WorkItemDoc {
+  /** The target of its own SDD spec line (`- SDD Spec …: \`…\``), when it has one. */
+  sddSpec?: string;
+  /** Its `Status:` value, when it has one. */
+  status?: string;
 }
 
 export interface LintOptions {
@@ -61,7 +84,28 @@ export interface LintOptions {
   exists?: (path: string) => boolean;
   /** Look up an SDD Spec link target (a path or a spec id). Without it SDD Spec links are not checked. */
   resolveSpec?: (idOrPath: string) => ResolvedSpec | undefined;
+  /** Read a `Spec` link target (a work-item document) for its own SDD spec line and Status. */
+  workItemDoc?: (path: string) => WorkItemDoc | undefined;
+  /** The ids of the specs whose `metadata.work_item_spec` names this `Spec` link target. */
+  specsClaiming?: (path: string) => string[];
+  /** Fields a team requires per state (`requiredFields` in sdd.config.json), on top of the built-in ones; legacy entries too. */
+  requiredFields?: { open?: readonly string[]; done?: readonly string[] };
+  /** Values that do not count as filling a required field (`fieldPlaceholders`); default DEFAULT_FIELD_PLACEHOLDERS. */
+  fieldPlaceholders?: readonly string[];
 }
+
+/** Values that say "not filled in yet": a required field holding one of them is missing (compared case-insensitively, without a final period). */
+export const DEFAULT_FIELD_PLACEHOLDERS: readonly string[] = [
+  "TBD",
+  "TBA",
+  "TODO",
+  "Pending",
+  "Pending implementation",
+  "Not yet",
+  "-",
+  "?",
+  "...",
+];
 
 export interface LintItemOptions extends LintOptions {
   /** The JSON file name without `.json`; when given, the id must equal it. */
@@ -127,12 +171,15 @@ function checkItem(ctx: ItemContext): void {
     report("log-placeholder", {}, `entry "${item.title}" is a template placeholder (${holes.join(", ")}); fill it in or remove it`);
     return;
   }
+  checkRequiredFields(ctx);
   if (ctx.legacy) {
     report(
       "log-legacy-format",
       {},
-      `entry "${item.title}" is in the older format (bold keys or free description bullets); it is kept verbatim and not checked further`,
+      `entry "${item.title}" is in the older format (bold keys or free description bullets); it is kept verbatim and its format is not checked further`,
     );
+    // "Done while the spec is still open" is a failure in any format.
+    checkLinkedState(ctx);
     return;
   }
 
@@ -186,12 +233,51 @@ function checkItem(ctx: ItemContext): void {
   });
 
   checkLinks(ctx);
+  checkLinkedState(ctx);
 
   const section = sectionKind(ctx.sections);
   if (section !== undefined && section.kind !== (item.state === "done" ? "done" : "open")) {
     const box = item.state === "done" ? "checked [x]" : "unchecked [ ]";
     report("log-checkbox-section", { prop: "state" }, `"${item.title}" is ${box} but sits under "${section.title}"`);
   }
+}
+
+/** The team's required fields for the item's state: absent, empty or a placeholder value is missing. */
+function checkRequiredFields(ctx: ItemContext): void {
+  const { item, report, options } = ctx;
+  const keys = options.requiredFields?.[item.state] ?? [];
+  if (keys.length === 0) return;
+  const placeholders = new Set((options.fieldPlaceholders ?? DEFAULT_FIELD_PLACEHOLDERS).map(normalPlaceholder));
+  for (const key of keys) {
+    // The built-in required fields of a current-format entry are checked (once) by checkItem.
+    if (!ctx.legacy && builtInRequired(item).includes(key)) continue;
+    const at = indexOfKey(item, key);
+    const value = fieldValue(item, key);
+    if (value === undefined)
+      report(
+        "log-missing-field",
+        at >= 0 ? { field: at } : { prop: "fields" },
+        `${key} is ${at >= 0 ? "empty" : "missing"} in "${item.title}" (required for ${item.state} items by sdd.config.json)`,
+      );
+    else if (placeholders.has(normalPlaceholder(value)))
+      report(
+        "log-missing-field",
+        { field: at, value: true },
+        `${key} of "${item.title}" is a placeholder (${JSON.stringify(value)}), not a value (required for ${item.state} items by sdd.config.json)`,
+      );
+  }
+}
+
+function normalPlaceholder(v: string): string {
+  return v
+    .trim()
+    .replace(/^`(.*)`$/, "$1")
+    .replace(/(?<=\w)\.$/, "")
+    .toLowerCase();
+}
+
+function builtInRequired(item: WorkItem): string[] {
+  return [...REQUIRED, item.state === "done" ? "Done" : "Started"];
 }
 
 function checkLinks(ctx: ItemContext): void {
@@ -231,13 +317,117 @@ function checkLinks(ctx: ItemContext): void {
       { field: sddAt, value: true },
       `SDD Spec links ${linkedFolder}/ but the spec is now in ${resolved.folder}/; update the path`,
     );
-  if (item.state === "done" && !resolved.complete)
-    report("log-spec-incomplete", { field: sddAt }, `"${item.title}" is done but its SDD spec ${sddTarget} is not complete`);
-  if (item.state === "open" && resolved.complete)
+}
+
+const DOC_DONE = /^(?:done|completed?|closed|shipped|finished|merged)$/i;
+const DOC_OPEN =
+  /^(?:draft|active|open|pending|planned|blocked|todo|to[ _-]do|in[ _-]progress|wip|review|in[ _-]review|verification[ _-]pending)$/i;
+
+/** One SDD spec an item is linked to, and which of the three link paths found it. */
+interface Linked {
+  spec: ResolvedSpec;
+  target: string;
+  via: "entry" | "document" | "claim";
+  field: number;
+}
+
+/**
+ * The SDD spec behind an item, by the three ways teams link them: the entry's own `SDD Spec`
+ * field; else the `Spec` work-item document's own SDD spec line, and the specs whose
+ * `metadata.work_item_spec` names that document. Two different specs found for one document
+ * are reported (log-spec-ambiguous), not guessed between.
+ */
+function linkedSpec(ctx: ItemContext): Linked | undefined {
+  const { item, report, options } = ctx;
+  if (options.resolveSpec === undefined) return undefined;
+  const sdd = fieldValue(item, "SDD Spec");
+  if (sdd !== undefined) {
+    const target = linkTarget(sdd);
+    if (target === undefined || NOT_APPLICABLE.test(target)) return undefined;
+    const spec = options.resolveSpec(target);
+    return spec === undefined ? undefined : { spec, target, via: "entry", field: indexOfKey(item, "SDD Spec") };
+  }
+  const specAt = indexOfKey(item, "Spec");
+  const doc = specAt < 0 ? undefined : linkTarget(fieldValue(item, "Spec") ?? "");
+  if (doc === undefined) return undefined;
+  const found: Linked[] = [];
+  const docLine = options.workItemDoc?.(doc)?.sddSpec;
+  if (docLine !== undefined && !NOT_APPLICABLE.test(docLine)) {
+    const spec = options.resolveSpec(docLine);
+    if (spec === undefined)
+      report(
+        "log-sdd-spec-missing",
+        { field: specAt, value: true },
+        `the work-item document ${doc} names SDD spec ${docLine}, which does not resolve to a spec`,
+      );
+    else found.push({ spec, target: docLine, via: "document", field: specAt });
+  }
+  for (const id of options.specsClaiming?.(doc) ?? []) {
+    const spec = options.resolveSpec(id);
+    if (spec !== undefined) found.push({ spec, target: id, via: "claim", field: specAt });
+  }
+  const ids = [...new Set(found.map((f) => f.spec.id ?? f.target))];
+  if (ids.length > 1) {
     report(
-      "log-spec-complete-open",
-      { field: sddAt },
-      `"${item.title}" is open but its SDD spec ${sddTarget} is complete: check the entry or reopen the spec`,
+      "log-spec-ambiguous",
+      { field: specAt, value: true },
+      `the work-item document ${doc} is linked to ${ids.length} SDD specs (${ids.join(", ")}); add an SDD Spec field to the entry naming the one that backs it`,
+    );
+    return undefined;
+  }
+  return found[0];
+}
+
+function linkPhrase(linked: Linked, name: string): string {
+  if (linked.via === "entry") return `its SDD spec ${name}`;
+  if (linked.via === "document") return `SDD spec ${name} (named by its work-item document)`;
+  return `SDD spec ${name} (whose work_item_spec is its work-item document)`;
+}
+
+/** The checkbox against the linked spec's state, and against the work-item document's Status. */
+function checkLinkedState(ctx: ItemContext): void {
+  const { item, report, options } = ctx;
+  const linked = linkedSpec(ctx);
+  let reported = false;
+  if (linked !== undefined) {
+    const { spec, target, field } = linked;
+    const name = spec.id ?? target;
+    const counts = spec.total === undefined ? "" : ` (${spec.completed ?? 0}/${spec.total} tasks, ${spec.folder || "?"}/)`;
+    if (item.state === "done" && !spec.complete) {
+      reported = true;
+      if (spec.total === 0)
+        report(
+          "log-spec-no-work",
+          { field },
+          `"${item.title}" is done but ${linkPhrase(linked, name)} holds no work (no task, subtask or verify step): nothing in it shows the work was done`,
+        );
+      else
+        report(
+          "log-spec-incomplete",
+          { field },
+          `"${item.title}" is done but ${linkPhrase(linked, name)} is not complete${counts}: finish and complete the spec, or uncheck the entry`,
+        );
+    }
+    if (item.state === "open" && spec.complete && spec.folder === "completed") {
+      reported = true;
+      report(
+        "log-spec-complete-open",
+        { field },
+        `"${item.title}" is open but ${linkPhrase(linked, name)} is complete and in completed/: check the entry or reopen the spec`,
+      );
+    }
+  }
+  if (reported || options.workItemDoc === undefined) return;
+  const specAt = indexOfKey(item, "Spec");
+  const doc = specAt < 0 ? undefined : linkTarget(fieldValue(item, "Spec") ?? "");
+  const status = doc === undefined ? undefined : options.workItemDoc(doc)?.status?.trim();
+  if (status === undefined) return;
+  const docState = DOC_DONE.test(status) ? "done" : DOC_OPEN.test(status) ? "open" : undefined;
+  if (docState !== undefined && docState !== item.state)
+    report(
+      "log-doc-status",
+      { field: specAt, value: true },
+      `"${item.title}" is ${item.state === "done" ? "checked [x]" : "unchecked [ ]"} but its work-item document ${doc} says Status: ${status}`,
     );
 }
 

@@ -136,12 +136,40 @@ export function markDone(item: WorkItem, date: string): WorkItem {
   return setField({ ...item, state: "done" }, "Done", date);
 }
 
-/** Lower-case ASCII slug of a title, cut at a word boundary to at most `max` characters ("item" if empty). */
+/**
+ * Latin spellings of letters that do not decompose to ASCII: Cyrillic (Russian, Ukrainian,
+ * Belarusian; a simple practical romanisation), Greek, and a few Latin letters without a
+ * decomposition. Lower-case keys; other scripts are left to the `item` fallback.
+ */
+// prettier-ignore
+const TRANSLITERATION: Readonly<Record<string, string>> = {
+  а: "a", б: "b", в: "v", г: "g", д: "d", е: "e", ё: "yo", ж: "zh", з: "z", и: "i", й: "y",
+  к: "k", л: "l", м: "m", н: "n", о: "o", п: "p", р: "r", с: "s", т: "t", у: "u", ф: "f",
+  х: "kh", ц: "ts", ч: "ch", ш: "sh", щ: "shch", ъ: "", ы: "y", ь: "", э: "e", ю: "yu", я: "ya",
+  і: "i", ї: "yi", є: "ye", ґ: "g", ў: "u",
+  α: "a", β: "v", γ: "g", δ: "d", ε: "e", ζ: "z", η: "i", θ: "th", ι: "i", κ: "k", λ: "l",
+  μ: "m", ν: "n", ξ: "x", ο: "o", π: "p", ρ: "r", σ: "s", ς: "s", τ: "t", υ: "y", φ: "f",
+  χ: "ch", ψ: "ps", ω: "o",
+  ß: "ss", æ: "ae", œ: "oe", ø: "o", ł: "l", đ: "d", ð: "d", þ: "th", ı: "i",
+};
+
+function transliterate(text: string): string {
+  let out = "";
+  for (const c of text.normalize("NFC").toLowerCase()) {
+    const direct = TRANSLITERATION[c];
+    if (direct !== undefined) {
+      out += direct;
+      continue;
+    }
+    // Accented letters: their base letter, spelled in Latin when the table knows it.
+    for (const d of c.normalize("NFKD").replace(/\p{M}+/gu, "")) out += TRANSLITERATION[d] ?? d;
+  }
+  return out;
+}
+
+/** Lower-case ASCII slug of a title (transliterated), cut at a word boundary to at most `max` characters ("item" if empty). */
 export function slugifyTitle(title: string, max = 32): string {
-  const slug = title
-    .normalize("NFKD")
-    .replace(/\p{M}+/gu, "")
-    .toLowerCase()
+  const slug = transliterate(title)
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "");
   if (slug.length <= max) return slug === "" ? "item" : slug;
@@ -368,4 +396,9 @@ export function parseRisks(value: string): { level?: string; reason?: string; te
     else if (rest[i] === ")" && --depth === 0) return { level, reason: rest.slice(1, i), text };
   }
   return { level, text };
+}
+
+/** A log template (`_template.md`): its entries are placeholders, never imported or linted as entries. */
+export function isTemplateFile(path: string): boolean {
+  return /^_?template\.md$/i.test(path.replace(/^.*[\\/]/, ""));
 }

@@ -6,11 +6,11 @@
  * `worklog.md` beside the specs directory (for `meta/sdd/specs/`: `meta/sdd/work-items/`
  * and `meta/sdd/worklog.md`).
  */
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { writeFileAtomic } from "../store/atomic.js";
 import { timestamp } from "../clock.js";
-import { resolveSpec, type SpecsLocation } from "../store/discovery.js";
+import { listSpecFiles, resolveSpec, type SpecsLocation } from "../store/discovery.js";
 import { ConflictError, FindingsError, NotFoundError, SddError, UsageError } from "../errors.js";
 import type { Finding } from "../findings.js";
 import { DEFAULT_LOCK_TIMEOUT_MS, withSpecLock } from "../store/lock.js";
@@ -29,9 +29,11 @@ import {
   renderLog,
   workItemJson,
   type LinkedSpecState,
+  type LintOptions,
   type LogSection,
   type ResolvedSpec,
   type WorkItem,
+  type WorkItemDoc,
 } from "./index.js";
 
 export interface WorklogPlaces {
@@ -98,8 +100,90 @@ export function readItems(places: WorklogPlaces, cwd: string): { items: StoredIt
 
 /** Links in items are repository-relative paths; resolved from the project root, then from the log's ancestors. */
 export function linkExists(places: WorklogPlaces, path: string): boolean {
-  if (existsSync(resolve(places.root, path))) return true;
-  return resolveWorkItemPath(join(places.dir, "x"), path) !== undefined;
+  return linkFile(places, path) !== undefined;
+}
+
+/** The file a `Spec` link names (see linkExists), or undefined. */
+function linkFile(places: WorklogPlaces, path: string): string | undefined {
+  const direct = resolve(places.root, path);
+  if (existsSync(direct)) return direct;
+  return resolveWorkItemPath(join(places.dir, "x"), path);
+}
+
+function realFile(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return resolve(file);
+  }
+}
+
+// `- SDD Spec (JSON, required for non-trivial): `meta/sdd/specs/…json`` and `- **Status**: done`,
+// at the start of a line of the work-item document (a list item or a plain line).
+const DOC_SDD_LINE = /^\s{0,3}(?:[-*]\s+)?(?:\*\*)?SDD Spec\b[^:\n]*?(?:\*\*)?:\s*(.*)$/im;
+const DOC_STATUS_LINE = /^\s{0,3}(?:[-*]\s+)?(?:\*\*)?Status(?:\*\*)?:\s*(?:\*\*)?([^\s*|,;(]+)/im;
+
+/** Reads a work-item document for its own SDD spec line and Status (cached per file). */
+export function workItemDocReader(places: WorklogPlaces): (path: string) => WorkItemDoc | undefined {
+  const cache = new Map<string, WorkItemDoc | undefined>();
+  return (path) => {
+    if (cache.has(path)) return cache.get(path);
+    let doc: WorkItemDoc | undefined;
+    const file = linkFile(places, path);
+    if (file !== undefined && file.endsWith(".md")) {
+      try {
+        const text = readFileSync(file, "utf8");
+        doc = {};
+        const sdd = DOC_SDD_LINE.exec(text)?.[1]?.trim();
+        if (sdd !== undefined && sdd !== "") doc.sddSpec = linkTarget(sdd) ?? sdd;
+        const status = DOC_STATUS_LINE.exec(text)?.[1];
+        if (status !== undefined) doc.status = status;
+      } catch {
+        doc = undefined;
+      }
+    }
+    cache.set(path, doc);
+    return doc;
+  };
+}
+
+/** The ids of the specs whose metadata.work_item_spec names a document (the index is built once). */
+export function specsClaimingFn(loc: SpecsLocation, places: WorklogPlaces): (path: string) => string[] {
+  let index: Map<string, string[]> | undefined;
+  const build = (): Map<string, string[]> => {
+    const out = new Map<string, string[]>();
+    for (const ref of listSpecFiles(loc.specsDir)) {
+      let link: unknown;
+      try {
+        const doc = readJsonFile(ref.file).value;
+        link = isObject(doc) && isObject(doc.metadata) ? doc.metadata.work_item_spec : undefined;
+      } catch {
+        continue; // validate reports unreadable specs
+      }
+      if (typeof link !== "string" || link === "") continue;
+      const file = resolveWorkItemPath(ref.file, link) ?? resolve(places.root, link);
+      const key = realFile(file);
+      out.set(key, [...(out.get(key) ?? []), ref.id]);
+    }
+    return out;
+  };
+  return (path) => {
+    index ??= build();
+    const file = linkFile(places, path);
+    return file === undefined ? [] : (index.get(realFile(file)) ?? []);
+  };
+}
+
+/** Every callback the log rules take, for one project. */
+export function lintCallbacks(loc: SpecsLocation, places: WorklogPlaces, cwd: string): LintOptions {
+  return {
+    exists: (p) => linkExists(places, p),
+    resolveSpec: specResolver(loc, places, cwd),
+    workItemDoc: workItemDocReader(places),
+    specsClaiming: specsClaimingFn(loc, places),
+    ...(loc.config.config.requiredFields === undefined ? {} : { requiredFields: loc.config.config.requiredFields }),
+    ...(loc.config.config.fieldPlaceholders === undefined ? {} : { fieldPlaceholders: loc.config.config.fieldPlaceholders }),
+  };
 }
 
 /**
@@ -111,14 +195,15 @@ function specOf(
   places: WorklogPlaces,
   link: string,
   cwd: string,
-): { folder: string; doc: unknown; node: string } | undefined {
+): { folder: string; doc: unknown; node: string; id: string } | undefined {
   const target = linkTarget(link) ?? link.trim();
   const hash = target.indexOf("#");
   const path = hash >= 0 ? target.slice(0, hash) : target;
   const node = hash >= 0 ? target.slice(hash + 1) : "spec-root";
-  const withNode = (found: { folder: string; doc: unknown }): { folder: string; doc: unknown; node: string } | undefined => {
+  const withNode = (found: { folder: string; doc: unknown }): { folder: string; doc: unknown; node: string; id: string } | undefined => {
     const h = isObject(found.doc) && isObject(found.doc.hierarchy) ? found.doc.hierarchy : {};
-    return Object.hasOwn(h, node) ? { ...found, node } : undefined;
+    const id = isObject(found.doc) && typeof found.doc.spec_id === "string" ? found.doc.spec_id : base;
+    return Object.hasOwn(h, node) ? { ...found, node, id: node === "spec-root" ? id : `${id}#${node}` } : undefined;
   };
   const base = path.replace(/^.*[\\/]/, "").replace(/\.json$/, "");
   try {
@@ -140,7 +225,13 @@ export function specResolver(loc: SpecsLocation, places: WorklogPlaces, cwd: str
   return (idOrPath) => {
     if (!cache.has(idOrPath)) {
       const s = specOf(loc, places, idOrPath, cwd);
-      cache.set(idOrPath, s === undefined ? undefined : { folder: s.folder, complete: progressOf(s.doc, s.node).complete });
+      const p = s === undefined ? undefined : progressOf(s.doc, s.node);
+      cache.set(
+        idOrPath,
+        s === undefined || p === undefined
+          ? undefined
+          : { folder: s.folder, complete: p.complete, id: s.id, completed: p.completed_tasks, total: p.total_tasks },
+      );
     }
     return cache.get(idOrPath);
   };
@@ -191,7 +282,7 @@ export function renderItems(loc: SpecsLocation, places: WorklogPlaces, items: Wo
 export function lintStoredItems(loc: SpecsLocation, places: WorklogPlaces, stored: StoredItem[], cwd: string): Finding[] {
   const raw = lintWorkItems(
     stored.map((s) => ({ value: s.loaded.value, file: s.shown })),
-    { exists: (p) => linkExists(places, p), resolveSpec: specResolver(loc, places, cwd) },
+    lintCallbacks(loc, places, cwd),
   );
   const byFile = new Map(stored.map((s) => [s.shown, s]));
   return raw.map((f) => {

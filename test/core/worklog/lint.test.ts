@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import type { Finding } from "../../../src/core/findings.js";
+import { LOG_FINDING_CODES } from "../../../src/core/spec/codes.js";
 import { LOG_RULES, lintLog, lintWorkItem, lintWorkItems, type LintOptions, type ResolvedSpec } from "../../../src/core/worklog/lint.js";
 import type { WorkItem } from "../../../src/core/worklog/model.js";
 import { renderLog } from "../../../src/core/worklog/render.js";
@@ -154,6 +155,93 @@ describe("markdown rules", () => {
     });
   });
 
+  describe("the three links from an entry to its spec", () => {
+    const DOC = "docs/items/2026-01-01__feature__exporter.md";
+    const specs: Record<string, ResolvedSpec> = {
+      "open-2026-01-01-001": { folder: "pending", complete: false, id: "open-2026-01-01-001", completed: 0, total: 8 },
+      "specs/pending/open-2026-01-01-001.json": { folder: "pending", complete: false, id: "open-2026-01-01-001", completed: 0, total: 8 },
+      "done-2026-01-01-001": { folder: "completed", complete: true, id: "done-2026-01-01-001", completed: 3, total: 3 },
+      "empty-2026-01-01-001": { folder: "completed", complete: false, id: "empty-2026-01-01-001", completed: 0, total: 0 },
+    };
+    const resolveSpec = (p: string): ResolvedSpec | undefined => specs[p];
+    const opts = (doc: { sddSpec?: string; status?: string } | undefined, claims: string[] = []): LintOptions => ({
+      resolveSpec,
+      workItemDoc: (p) => (p === DOC ? doc : undefined),
+      specsClaiming: (p) => (p === DOC ? claims : []),
+    });
+
+    it("the entry's own SDD Spec field", () => {
+      const l = good();
+      l.splice(2, 0, "  - SDD Spec: `open-2026-01-01-001`");
+      const out = md(lines(...l), opts(undefined));
+      expect(out).toEqual([expect.objectContaining({ code: "log-spec-incomplete", line: 3, severity: "error" })]);
+      expect(out[0]?.message).toContain("0/8 tasks, pending/");
+    });
+
+    it("the work-item document's own SDD spec line (the headline failure: done, spec untouched)", () => {
+      const out = md(lines(...good()), opts({ sddSpec: "specs/pending/open-2026-01-01-001.json", status: "done" }));
+      expect(out).toEqual([expect.objectContaining({ code: "log-spec-incomplete", line: 2, column: 5, severity: "error" })]);
+      expect(out[0]?.message).toContain("named by its work-item document");
+    });
+
+    it("a spec whose metadata.work_item_spec names the entry's Spec document", () => {
+      const out = md(lines(...good()), opts(undefined, ["open-2026-01-01-001"]));
+      expect(out).toEqual([expect.objectContaining({ code: "log-spec-incomplete", line: 2 })]);
+      expect(out[0]?.message).toContain("whose work_item_spec is its work-item document");
+      // The document and the claim agreeing on one spec are one link.
+      expect(codes(md(lines(...good()), opts({ sddSpec: "open-2026-01-01-001" }, ["open-2026-01-01-001"])))).toEqual([
+        "log-spec-incomplete",
+      ]);
+    });
+
+    it("a done entry whose spec is complete has no finding on any path", () => {
+      expect(md(lines(...good()), opts({ sddSpec: "done-2026-01-01-001", status: "done" }, ["done-2026-01-01-001"]))).toEqual([]);
+    });
+
+    it("log-spec-ambiguous: two specs claim one document; neither is guessed", () => {
+      const out = md(lines(...good()), opts(undefined, ["open-2026-01-01-001", "done-2026-01-01-001"]));
+      expect(out).toEqual([expect.objectContaining({ code: "log-spec-ambiguous", line: 2, severity: "warning" })]);
+      expect(out[0]?.message).toContain("open-2026-01-01-001, done-2026-01-01-001");
+    });
+
+    it("log-spec-complete-open: an open entry whose spec is complete and in completed/", () => {
+      const open = good(" ", "  - Started: 2026-01-02");
+      expect(codes(md(lines(...open), opts({ sddSpec: "done-2026-01-01-001", status: "done" })))).toEqual(["log-spec-complete-open"]);
+    });
+
+    it("log-spec-no-work: a done entry whose spec holds no work", () => {
+      expect(md(lines(...good()), opts({ sddSpec: "empty-2026-01-01-001" }))).toEqual([
+        expect.objectContaining({ code: "log-spec-no-work", severity: "warning" }),
+      ]);
+    });
+
+    it("log-doc-status: the document's Status disagrees with the checkbox", () => {
+      const out = md(lines(...good()), opts({ status: "active" }));
+      expect(out).toEqual([expect.objectContaining({ code: "log-doc-status", line: 2, severity: "warning" })]);
+      expect(out[0]?.message).toContain("says Status: active");
+      expect(md(lines(...good(" ", "  - Started: 2026-01-02")), opts({ status: "verification_pending" }))).toEqual([]);
+      expect(md(lines(...good()), opts({ status: "Done" }))).toEqual([]);
+      // An unknown word is not guessed at.
+      expect(md(lines(...good()), opts({ status: "shelved" }))).toEqual([]);
+    });
+
+    it("the document's SDD spec line naming no spec is reported", () => {
+      expect(codes(md(lines(...good()), opts({ sddSpec: "specs/active/gone-2026-01-01-001.json" })))).toEqual(["log-sdd-spec-missing"]);
+    });
+
+    it("applies to older-format entries too, and to JSON items", () => {
+      const legacy = lines(
+        "- [x] **[OPS-1]** Old entry",
+        "",
+        "  - Did a thing",
+        "  - **Spec**: `docs/items/2026-01-01__feature__exporter.md`",
+        "  - **Done**: 2026-01-05",
+      );
+      expect(codes(md(legacy, opts(undefined, ["open-2026-01-01-001"])))).toEqual(["log-legacy-format", "log-spec-incomplete"]);
+      expect(codes(json(goodItem(), opts(undefined, ["open-2026-01-01-001"])))).toEqual(["log-spec-incomplete"]);
+    });
+  });
+
   it("log-legacy-format: older entries are reported once, as info, and not checked further", () => {
     const out = md(
       lines("## In Progress", "- [x] **[OPS-1]** Old entry", "", "  - Did a thing", "  - **Owner**: TBD", "  - **Target**: soon"),
@@ -278,4 +366,10 @@ describe("JSON work-item rules", () => {
 afterAll(() => {
   // Every rule in LOG_RULES has a test above that makes it fire.
   expect([...fired].sort()).toEqual(Object.keys(LOG_RULES).sort());
+});
+
+describe("the codes sdd.config.json may configure", () => {
+  it("list every log rule, and the rendered log's staleness", () => {
+    expect([...LOG_FINDING_CODES].sort()).toEqual([...Object.keys(LOG_RULES), "log-stale"].sort());
+  });
 });

@@ -124,7 +124,17 @@ describe("ids", () => {
 
   it("slugs non-Latin titles and refuses a bad today", () => {
     expect(slugifyTitle("Café déjà vu")).toBe("cafe-deja-vu");
-    expect(slugifyTitle("Только кириллица")).toBe("item");
+    // Other scripts are transliterated, so ids stay readable (no new dependency: a small table).
+    expect(slugifyTitle("Только кириллица")).toBe("tolko-kirillitsa");
+    expect(slugifyTitle("Исправить ошибку оплаты ЮKassa")).toBe("ispravit-oshibku-oplaty-yukassa");
+    expect(slugifyTitle("Щёлкнуть «Ещё»: йогурт")).toBe("shchyolknut-eshchyo-yogurt");
+    expect(slugifyTitle("Ґанок і їжак")).toBe("ganok-i-yizhak");
+    expect(slugifyTitle("Διόρθωση σφάλματος")).toBe("diorthosi-sfalmatos");
+    expect(slugifyTitle("Straße Øresund")).toBe("strasse-oresund");
+    expect(slugifyTitle("日本語")).toBe("item");
+    expect(
+      deriveWorkItemId({ title: "Показывать цены на лендинге", fields: [{ key: "Done", value: "2026-02-05" }] }, "2026-12-01"),
+    ).toMatch(/^2026-02-05-pokazyvat-tseny-na-lendinge-[0-9a-f]{4}$/);
     expect(slugifyTitle("a".repeat(50))).toHaveLength(32);
     expect(() => deriveWorkItemId(base, "05/05/2026")).toThrow(/YYYY-MM-DD/);
   });
