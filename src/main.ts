@@ -26,5 +26,7 @@ const code = await run(process.argv.slice(2), {
   stderr: (s) => process.stderr.write(s),
   stdoutIsTTY: process.stdout.isTTY === true,
   stdinIsTTY: process.stdin.isTTY === true,
+  stderrIsTTY: process.stderr.isTTY === true,
+  self: { node: process.execPath, script: process.argv[1] ?? "" },
 });
 process.exitCode = code;

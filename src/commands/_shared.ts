@@ -29,6 +29,12 @@ export interface CliIo {
   stderr: (s: string) => void;
   stdoutIsTTY: boolean;
   stdinIsTTY: boolean;
+  /** Whether stderr is a terminal (progress lines go there only then). */
+  stderrIsTTY?: boolean;
+  /** The node binary and script of this run, when it is a process of its own. */
+  self?: { node: string; script: string };
+  /** Aborted on SIGINT / SIGTERM; long read-only work stops at the next file. */
+  signal?: AbortSignal;
 }
 
 /** What a command hands to the renderer. */
