@@ -5,7 +5,7 @@
  * conflict, and probed by `sdd doctor`.
  */
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, realpathSync } from "node:fs";
+import { accessSync, constants, readFileSync, realpathSync } from "node:fs";
 import { delimiter, join, sep } from "node:path";
 
 /** Where this run of sdd lives: the node binary and the script it was started with. */
@@ -92,4 +92,70 @@ export function probeCommand(command: string, cwd: string, env: NodeJS.ProcessEn
   if (r.status !== 0) return { ok: false, detail: `exit ${r.status ?? r.signal}${err !== "" ? `: ${err}` : ""}` };
   if (!/^\d+\.\d+\.\d+/.test(out)) return { ok: false, detail: `printed ${JSON.stringify(out)}, not an sdd version` };
   return { ok: true, detail: out };
+}
+
+export interface CommandProblem {
+  kind: "git-command";
+  file: string;
+  message: string;
+  fixed: false;
+}
+
+/**
+ * What `sdd doctor` reports about how git runs sdd in the repository at `root`: a recorded
+ * command that does not start, a merge driver without the wrapper (a failure to start would
+ * leave OURS silently), and a pre-commit hook that checks the working tree.
+ */
+export function checkGitCommands(root: string, env: NodeJS.ProcessEnv): CommandProblem[] {
+  const get = (key: string): string | undefined => {
+    const r = spawnSync("git", ["config", "--get", key], { cwd: root, env, encoding: "utf8" });
+    return r.status === 0 ? r.stdout.replace(/\r?\n$/, "") : undefined;
+  };
+  const inGit = spawnSync("git", ["rev-parse", "--git-dir"], { cwd: root, env, encoding: "utf8" });
+  if (inGit.error !== undefined || inGit.status !== 0) return [];
+  const problems: CommandProblem[] = [];
+  const problem = (message: string): void => {
+    problems.push({ kind: "git-command", file: "git config", message, fixed: false });
+  };
+  const probed = new Map<string, CommandProbe>();
+  const probe = (command: string): CommandProbe => {
+    let p = probed.get(command);
+    if (p === undefined) probed.set(command, (p = probeCommand(command, root, env)));
+    return p;
+  };
+  const fix = "re-run sdd init (with --merge-driver if you use it) with the sdd you want git to run, or pass --driver-command";
+  const command = get(COMMAND_KEY);
+  if (command !== undefined) {
+    const p = probe(command);
+    if (!p.ok) problem(`${COMMAND_KEY} "${command}" does not start (${p.detail}): the pre-commit hook refuses every commit; ${fix}`);
+  }
+  const driver = get("merge.sdd.driver");
+  if (driver !== undefined) {
+    const inner = commandOfDriver(driver);
+    if (inner === undefined) {
+      problem(
+        `merge.sdd.driver "${driver}" is not the driver sdd init registers: if it fails to start, git leaves the file as ours with no conflict markers; ${fix}`,
+      );
+    } else {
+      const p = probe(inner);
+      if (!p.ok) problem(`merge.sdd.driver runs "${inner}", which does not start (${p.detail}): every spec merge conflicts; ${fix}`);
+    }
+  }
+  const hookFile = join(root, ".githooks", "pre-commit");
+  let hook: string | undefined;
+  try {
+    hook = readFileSync(hookFile, "utf8");
+  } catch {
+    hook = undefined;
+  }
+  if (hook !== undefined && /\bsdd\b/.test(hook) && !hook.includes("checkout-index")) {
+    problems.push({
+      kind: "git-command",
+      file: ".githooks/pre-commit",
+      message:
+        "the hook checks the working tree, not what is staged (and may ask npx to download sdd); delete it and run sdd init to write the current one",
+      fixed: false,
+    });
+  }
+  return problems;
 }
