@@ -15,6 +15,7 @@ export function register(program: Command, ctx: CliContext): void {
         "the CI lint step: validate every spec, check journaling, lint work items and check the rendered log is up to date; one report",
       )
       .option("--strict", "warnings fail too"),
+    { formats: ["text", "json", "github", "sarif"] },
   ).action(async (flags: CiFlags) => {
     ctx.setGlobals(flags, ["text", "json", "github", "sarif"]);
     const loc = await locateSpecs(ctx, flags);

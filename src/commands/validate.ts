@@ -19,6 +19,7 @@ export function register(program: Command, ctx: CliContext): void {
       .option("--fix", "repair what has a safe repair (as sdd fix), then report what remains")
       .option("--dry-run", "with --fix: show the repairs as a JSON Patch; write nothing")
       .option("--lock-timeout <duration>", "with --fix: how long to wait for each spec's lock"),
+    { formats: ["text", "json", "github"] },
   ).action(async (targets: string[], flags: ValidateFlags) => {
     if (flags.fix === true) {
       const [{ runFix }, { findSpecsDir, listSpecFiles }] = await Promise.all([import("./fix.js"), import("../core/discovery.js")]);

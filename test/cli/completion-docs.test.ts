@@ -4,7 +4,7 @@
  * current, and the README's exit-code table matches the codes the CLI uses (CONTRACT 5).
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { chmodSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
@@ -13,7 +13,7 @@ import { CliContext } from "../../src/commands/_shared.js";
 import { completionScript } from "../../src/completion.js";
 import { ExitCode } from "../../src/core/errors.js";
 import { renderCommandsMarkdown } from "../../src/docs-gen.js";
-import { oneJson, REPO_ROOT, runCli, tempTree } from "../helpers.js";
+import { BIN, makeSpec, oneJson, REPO_ROOT, runCli, specsTree, tempTree } from "../helpers.js";
 
 const SHELLS = ["bash", "zsh", "fish"] as const;
 
@@ -175,6 +175,62 @@ describe("sdd completion", () => {
         description,
       ).toBe(true);
     }
+  });
+});
+
+describe("dynamic completion (sdd __complete, as the scripts call it)", () => {
+  const project = (): string =>
+    specsTree([{ spec: makeSpec("alpha-2026-01-01-001") }, { spec: makeSpec("beta-2026-01-01-001"), folder: "pending" }]);
+  const complete = async (cwd: string, words: string[]): Promise<string[]> => {
+    const r = await runCli(["__complete", "--", ...words], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    return r.stdout.split("\n").filter((l) => l !== "");
+  };
+
+  it("completes spec ids where a command takes a spec, and the spec's node ids where it takes a task", async () => {
+    const dir = project();
+    expect(await complete(dir, ["update-status", ""])).toEqual(["alpha-2026-01-01-001", "beta-2026-01-01-001"]);
+    expect(await complete(dir, ["progress", "b"])).toEqual(["beta-2026-01-01-001"]);
+    expect(await complete(dir, ["complete-task", "alpha-2026-01-01-001", "task-"])).toEqual(["task-1-1", "task-1-2"]);
+    expect(await complete(dir, ["add-task", "alpha-2026-01-01-001", "ph"])).toEqual(["phase-1"]);
+    // After the ids: the status argument's choices.
+    expect(await complete(dir, ["update-status", "alpha-2026-01-01-001", "task-1-1", "in"])).toEqual(["in_progress"]);
+  });
+
+  it("reads the specs directory the words name, and skips option values when counting arguments", async () => {
+    const dir = project();
+    const elsewhere = specsTree([{ spec: makeSpec("gamma-2026-01-01-001") }]);
+    expect(await complete(elsewhere, ["task-info", "--specs-dir", join(dir, "specs"), ""])).toEqual([
+      "alpha-2026-01-01-001",
+      "beta-2026-01-01-001",
+    ]);
+    expect(await complete(dir, ["mark-blocked", "--reason", "x", "alpha-2026-01-01-001", "verify"])).toEqual(["verify-1-1"]);
+  });
+
+  it("completes subcommands of a group, option choices, and nothing (exit 0) where there are no specs", async () => {
+    const dir = project();
+    expect(await complete(dir, ["log", "re"])).toEqual(["render"]);
+    expect(await complete(dir, ["ci", "--format", ""])).toEqual(["text", "json", "github", "sarif"]);
+    expect(await complete(tempTree(), ["progress", ""])).toEqual([]);
+    expect(await complete(dir, ["complete-task", "no-such-spec", ""])).toEqual([]);
+  });
+
+  it.skipIf(!has("bash"))(`the bash script asks sdd for spec and task ids${unless("bash")}`, async () => {
+    const dir = project();
+    const script = (await runCli(["completion", "bash"])).stdout;
+    const tools = tempTree({
+      "sdd.bash": script,
+      sdd: `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"\n`,
+    });
+    chmodSync(join(tools, "sdd"), 0o755);
+    const words = [join(tools, "sdd"), "complete-task", "alpha-2026-01-01-001", "task-1"];
+    const cmd = `source sdd.bash_; COMP_WORDS=(${words.map((w) => JSON.stringify(w)).join(" ")}); COMP_CWORD=${words.length - 1}; _sdd; printf '%s\\n' "\${COMPREPLY[@]}"`;
+    const r = spawnSync("bash", ["--norc", "--noprofile", "-c", cmd.replace("sdd.bash_", JSON.stringify(join(tools, "sdd.bash")))], {
+      cwd: dir,
+      encoding: "utf8",
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.split("\n").filter((l) => l !== "")).toEqual(["task-1-1", "task-1-2"]);
   });
 });
 
