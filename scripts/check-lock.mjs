@@ -32,9 +32,12 @@ function resolveEntry(from, name) {
   }
 }
 
-if (lock.lockfileVersion === undefined || lock.lockfileVersion < 2) problems.push(`lockfileVersion ${lock.lockfileVersion}: npm 7 or newer writes 3`);
+if (lock.lockfileVersion === undefined || lock.lockfileVersion < 2)
+  problems.push(`lockfileVersion ${lock.lockfileVersion}: npm 7 or newer writes 3`);
 if (packages[""]?.name !== pkg.name || packages[""]?.version !== pkg.version) {
-  problems.push(`the lock's root is ${packages[""]?.name}@${packages[""]?.version}, package.json says ${pkg.name}@${pkg.version}: run npm install`);
+  problems.push(
+    `the lock's root is ${packages[""]?.name}@${packages[""]?.version}, package.json says ${pkg.name}@${pkg.version}: run npm install`,
+  );
 }
 for (const field of ["dependencies", "devDependencies", "optionalDependencies"]) {
   for (const [name, range] of Object.entries(pkg[field] ?? {})) {
@@ -52,7 +55,9 @@ for (const [key, entry] of Object.entries(packages)) {
   if (key === "" || entry.link === true) continue;
   for (const name of Object.keys(entry.optionalDependencies ?? {})) {
     if (resolveEntry(key, name) === undefined) {
-      problems.push(`${key}: its optional dependency ${name} has no entry (npm ci will refuse the lock); regenerate it: rm -rf node_modules package-lock.json && npm install`);
+      problems.push(
+        `${key}: its optional dependency ${name} has no entry (npm ci will refuse the lock); regenerate it: rm -rf node_modules package-lock.json && npm install`,
+      );
     }
   }
   const engines = entry.engines?.node;
@@ -73,7 +78,9 @@ while (queue.length > 0) {
   const entry = packages[key];
   const engines = entry.engines?.node;
   if (typeof engines === "string" && oldest !== null && !semver.satisfies(oldest, engines)) {
-    problems.push(`${key}@${entry.version} (installed for users): engines.node ${engines} does not accept Node ${oldest}, the oldest package.json's engines allows`);
+    problems.push(
+      `${key}@${entry.version} (installed for users): engines.node ${engines} does not accept Node ${oldest}, the oldest package.json's engines allows`,
+    );
   }
   for (const dep of Object.keys({ ...entry.dependencies, ...entry.optionalDependencies })) queue.push([key, dep]);
 }

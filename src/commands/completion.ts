@@ -12,7 +12,7 @@ export function register(program: Command, ctx: CliContext): void {
     { specs: false },
   ).action(async (shell: "bash" | "zsh" | "fish", flags: GlobalOptions) => {
     ctx.setGlobals(flags, ["text", "json"]);
-    const { completionScript } = await import("../completion.js");
+    const { completionScript } = await import("../ui/completion.js");
     const root = program;
     const script = completionScript(root, shell);
     ctx.report({ command: "completion", exitCode: 0, payload: { shell, script }, text: () => [script.trimEnd()] });
@@ -27,9 +27,9 @@ export function register(program: Command, ctx: CliContext): void {
     .helpOption(false)
     .action(async (words: string[]) => {
       const [{ completionCandidates }, { findSpecsDir, listSpecFiles, resolveSpec }, { readJsonFile }] = await Promise.all([
-        import("../completion.js"),
-        import("../core/discovery.js"),
-        import("../core/spec-file.js"),
+        import("../ui/completion.js"),
+        import("../core/store/discovery.js"),
+        import("../core/store/spec-file.js"),
       ]);
       const specsDir = (where: { specsDir?: string; path?: string }): string =>
         findSpecsDir({ cwd: ctx.cwd, specsDir: where.specsDir, path: where.path, env: ctx.env }).specsDir;

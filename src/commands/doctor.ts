@@ -18,9 +18,9 @@ export function register(program: Command, ctx: CliContext): void {
     ctx.setGlobals(flags, ["text", "json"]);
     const loc = await locateSpecs(ctx, flags);
     const [{ runDoctor }, { checkGitCommands }, { findRepoRoot }] = await Promise.all([
-      import("../core/doctor.js"),
+      import("../core/doctor/doctor.js"),
       import("../core/init/command.js"),
-      import("../core/config.js"),
+      import("../core/store/config.js"),
     ]);
     const problems = runDoctor({ loc, cwd: ctx.cwd, env: ctx.env, fix: flags.fix === true });
     const repo = findRepoRoot(loc.config.root);

@@ -26,8 +26,8 @@ export function register(program: Command, ctx: CliContext): void {
       throw new UsageError("--driver-command is empty", { fix: 'sdd init --driver-command "sdd"' });
     }
     const [{ runInit }, { findRepoRoot }, { defaultSddCommand }] = await Promise.all([
-      import("../core/init.js"),
-      import("../core/config.js"),
+      import("../core/init/init.js"),
+      import("../core/store/config.js"),
       import("../core/init/command.js"),
     ]);
     const root = flags.path !== undefined ? resolve(ctx.cwd, flags.path) : (findRepoRoot(ctx.cwd) ?? ctx.cwd);
