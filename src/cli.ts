@@ -46,7 +46,7 @@ function commandPath(cmd: Command): string {
   return names.join(" ") || "sdd";
 }
 
-function wantsJson(args: readonly string[]): boolean {
+export function wantsJson(args: readonly string[]): boolean {
   return args.some((a, i) => a === "--json" || a === "--format=json" || (a === "--format" && args[i + 1] === "json"));
 }
 
