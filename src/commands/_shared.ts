@@ -88,7 +88,38 @@ export class CliContext {
     return makeStyle({ isTTY: this.io.stdoutIsTTY }, this.io.env, this.noColor);
   }
 
+  /**
+   * A progress reporter for long work ("validating 120/1500 specs" on stderr, rewritten in
+   * place, at most ten times a second), or undefined where a line would be noise: stderr not
+   * a terminal, CI, or any output but text. The line is cleared when the work is done.
+   */
+  progress(what: string): ((done: number, total: number) => void) | undefined {
+    const ci = this.env.CI !== undefined && this.env.CI !== "" && this.env.CI !== "false" && this.env.CI !== "0";
+    if (this.format !== "text" || this.io.stderrIsTTY !== true || ci) return undefined;
+    let last = 0;
+    return (done, total) => {
+      if (done >= total) {
+        this.clearProgress();
+        return;
+      }
+      const now = Date.now();
+      if (now - last < 100) return;
+      last = now;
+      this.io.stderr(`\r${what} ${done}/${total}\u001b[K`);
+      this.progressShown = true;
+    };
+  }
+
+  private progressShown = false;
+
+  private clearProgress(): void {
+    if (!this.progressShown) return;
+    this.io.stderr("\r\u001b[K");
+    this.progressShown = false;
+  }
+
   report(outcome: Outcome): void {
+    this.clearProgress();
     this.exitCode = outcome.exitCode;
     const findings = outcome.findings;
     if (this.format === "json") {

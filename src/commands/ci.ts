@@ -20,7 +20,14 @@ export function register(program: Command, ctx: CliContext): void {
     ctx.setGlobals(flags, ["text", "json", "github", "sarif"]);
     const loc = await locateSpecs(ctx, flags);
     const [{ runCi }, { logCiStep }] = await Promise.all([import("../core/ci/run.js"), import("../core/ci/worklog.js")]);
-    const r = runCi({ loc, cwd: ctx.cwd, env: ctx.env, strict: flags.strict === true, extraSteps: [logCiStep] });
+    const r = runCi({
+      loc,
+      cwd: ctx.cwd,
+      env: ctx.env,
+      strict: flags.strict === true,
+      extraSteps: [logCiStep],
+      onProgress: ctx.progress("validating specs"),
+    });
     if (ctx.format === "sarif") {
       const { toSarif } = await import("../ui/sarif.js");
       ctx.exitCode = r.exitCode;

@@ -41,6 +41,7 @@ export function register(program: Command, ctx: CliContext): void {
       path: flags.path,
       strict: flags.strict === true,
       env: ctx.env,
+      onProgress: ctx.progress("validating specs"),
     });
     ctx.report({
       command: "validate",
