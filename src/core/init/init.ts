@@ -170,12 +170,12 @@ export function runInit(o: InitOptions): InitResult {
   }
   const result: InitResult = { created, kept, specsDir: relative(o.root, specsAbs) || "." };
   if (inGit && o.command !== undefined) result.sddCommand = setGitConfig(git, COMMAND_KEY, o.command);
-  if (o.mergeDriver === true && o.command !== undefined) {
+  if (o.mergeDriver === true) {
     result.mergeDriver = registerMergeDriver({
       root: o.root,
       specsDir: o.specsDir,
       defaultWorkItemsDir: workItems,
-      command: o.command,
+      command: o.command ?? "sdd",
       git,
     });
   }
