@@ -142,6 +142,16 @@ export class CliContext {
 
 export const ALL_FORMATS: readonly OutputFormat[] = ["text", "json", "github", "sarif"];
 
+/**
+ * --format, listing the command's formats in help and completion. The choice is checked by
+ * setGlobals, whose message names the command and its formats (commander's would not).
+ */
+function formatOption(formats: readonly OutputFormat[]): Option {
+  const o = new Option("--format <format>", "output format");
+  o.argChoices = [...formats];
+  return o;
+}
+
 /** Which of the global options a command takes; the others are still accepted, but hidden from its help. */
 export interface GlobalOptionSet {
   /** The output formats the command can write (default: text and json). */
@@ -160,7 +170,7 @@ export function withGlobalOptions(cmd: Command, set: GlobalOptionSet = {}): Comm
   const shown = (o: Option): Option => (set.specs === false ? o.hideHelp() : o);
   return cmd
     .option("--json", "print one JSON document (same as --format json)")
-    .addOption(new Option("--format <format>", "output format").choices(formats as string[]))
+    .addOption(formatOption(formats))
     .addOption(
       shown(
         new Option(

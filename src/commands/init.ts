@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
 import { UsageError } from "../core/errors.js";
+import { PACKAGE_NAME, VERSION } from "../version.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
 interface InitFlags extends GlobalOptions {
@@ -38,6 +39,7 @@ export function register(program: Command, ctx: CliContext): void {
       specsDir: flags.specsDir === undefined ? undefined : resolve(ctx.cwd, flags.specsDir),
       command,
       mergeDriver: flags.mergeDriver === true || flags.driverCommand !== undefined,
+      package: { name: PACKAGE_NAME, version: VERSION },
     });
     const driver = r.mergeDriver;
     const commandLines =

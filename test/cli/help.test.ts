@@ -30,7 +30,7 @@ describe("help", () => {
   it("a format a command cannot write is a usage error (exit 2) naming the choices", async () => {
     const r = await runCli(["progress", "x", "--format", "github"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("Allowed choices are text, json");
+    expect(r.stderr).toContain("--format github is not available for progress; use one of: text, json");
   });
 
   it("commands that read no specs hide the specs options, and still accept them", async () => {

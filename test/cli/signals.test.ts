@@ -2,9 +2,9 @@
  * Interrupting a long read-only run: `validate` and `ci` stop at once on SIGINT (exit 130)
  * or SIGTERM (exit 143) and, with --json, print one complete JSON document saying so.
  *
- * The run is held mid-way deterministically: one spec file is a named pipe, and the read
- * blocks until the test opens the pipe's writing end, which also tells the test that the run
- * is inside validation when the signal is sent.
+ * The run is held mid-way deterministically: one spec file is a named pipe. Opening its
+ * writing end waits until sdd opens it to read, which tells the test that the run is inside
+ * validation when the signal is sent; the test then feeds it without end.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { open } from "node:fs/promises";
@@ -28,9 +28,20 @@ async function interrupt(args: string[], signal: "SIGINT" | "SIGTERM"): Promise<
   // Resolves once sdd has opened the pipe to read it: the run is inside validation.
   const writer = await open(fifo, "w");
   child.kill(signal);
-  const code = await closed;
-  await writer.close();
-  return { code, stdout, stderr };
+  // Keep the read going, never ending: the reading thread returns to JavaScript between
+  // chunks (where it can be stopped), and the file never ends, so the run cannot finish first.
+  let exited = false;
+  const code = closed.then((c) => ((exited = true), c));
+  const chunk = Buffer.alloc(4096, 32);
+  while (!exited) {
+    try {
+      await writer.write(chunk);
+    } catch {
+      break; // EPIPE: the reader is gone
+    }
+  }
+  await writer.close().catch(() => undefined);
+  return { code: await code, stdout, stderr };
 }
 
 describe.skipIf(!hasMkfifo)("a signal during a long run", () => {

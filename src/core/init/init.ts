@@ -5,7 +5,6 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { PACKAGE_NAME, VERSION } from "../../version.js";
 import { writeFileAtomic } from "../store/atomic.js";
 import { CONFIG_FILE, loadConfig } from "../store/config.js";
 import type { SpecsLocation } from "../store/discovery.js";
@@ -27,6 +26,8 @@ export interface InitOptions {
   command?: string | undefined;
   /** Also register the merge driver (docs/branches.md), run as `<command> merge-driver …`. */
   mergeDriver?: boolean | undefined;
+  /** The package sdd is published as, and this version: the workflow installs exactly it. */
+  package: { name: string; version: string };
   /** Injected in tests; by default the git on PATH, run in `root`. */
   git?: GitRunner | undefined;
 }
@@ -56,7 +57,7 @@ export const SPECS_GITIGNORE = "# sdd's local state: locks, backups and change h
 
 // The workflow installs the exact version that wrote it, so CI runs what the project was
 // set up with, from the registry, whatever the repository holds (a package.json or not).
-const WORKFLOW = `name: sdd
+const workflow = (pkg: { name: string; version: string }): string => `name: sdd
 on: [push, pull_request]
 permissions:
   contents: read
@@ -69,7 +70,7 @@ jobs:
         with:
           node-version: lts/*
       - name: Install sdd
-        run: npm install --global --no-audit --no-fund ${PACKAGE_NAME}@${VERSION}
+        run: npm install --global --no-audit --no-fund ${pkg.name}@${pkg.version}
       - name: sdd ci
         run: sdd ci --format github
 `;
@@ -143,7 +144,7 @@ export function runInit(o: InitOptions): InitResult {
     created.push(rel);
   };
   const config = {
-    $schema: `./node_modules/${PACKAGE_NAME}/schemas/config.schema.json`,
+    $schema: `./node_modules/${o.package.name}/schemas/config.schema.json`,
     specsDir: specsRel,
     workItemsDir: workItems,
     logFile,
@@ -158,7 +159,7 @@ export function runInit(o: InitOptions): InitResult {
   for (const f of SPEC_FOLDERS) write(join(specsRel, f, ".gitkeep"), "");
   write(join(specsRel, ".gitignore"), SPECS_GITIGNORE);
   write(join(workItems, ".gitkeep"), "");
-  write(join(".github", "workflows", "sdd.yml"), WORKFLOW);
+  write(join(".github", "workflows", "sdd.yml"), workflow(o.package));
   write(join(".githooks", "pre-commit"), PRE_COMMIT, 0o755);
   // The log the config names, rendered while there are no items yet, so a fresh project passes
   // the `sdd ci` that the hook and workflow run; with items, `sdd log render` is the user's call.
