@@ -72,15 +72,11 @@ const GROUPS = {
 
 // Loaded from node_modules at run time: large and rarely used (prompts, locks, patches, the
 // MCP SDK that only `sdd mcp` loads).
-const EXTERNAL = [
-  "@inquirer/prompts",
-  "proper-lockfile",
-  "fast-json-patch",
-  "ajv",
-  "ajv/*",
-  "@modelcontextprotocol/sdk",
-  "@modelcontextprotocol/sdk/*",
-];
+// These are exactly the package's runtime `dependencies` (checked after the build);
+// everything else, commander and any ajv runtime helper included, is bundled.
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+const RUNTIME = Object.keys(pkg.dependencies ?? {}).sort();
+const EXTERNAL = RUNTIME;
 
 /** The project modules an entry reaches through static imports. */
 async function staticClosure(entries) {
@@ -165,11 +161,33 @@ const result = await esbuild.build({
   platform: "node",
   target: "node20",
   external: EXTERNAL,
+  metafile: true,
   plugins: [groupChunks],
   legalComments: "none",
   logLevel: "warning",
   write: false,
 });
+
+// The bundle's run-time imports of packages must be exactly the runtime dependencies: a
+// dependency nothing imports is installed by every user for nothing, and an import that is
+// not a dependency fails for a user who installed without devDependencies.
+const imported = new Set();
+for (const out of Object.values(result.metafile.outputs)) {
+  for (const imp of out.imports) {
+    if (!imp.external || imp.path.startsWith("node:")) continue;
+    const name = imp.path.startsWith("@") ? imp.path.split("/").slice(0, 2).join("/") : imp.path.split("/")[0];
+    imported.add(name);
+  }
+}
+const unused = RUNTIME.filter((d) => !imported.has(d));
+const undeclared = [...imported].filter((d) => !RUNTIME.includes(d));
+if (unused.length > 0 || undeclared.length > 0) {
+  throw new Error(
+    `package.json dependencies do not match what dist/ imports at run time: ` +
+      `${unused.length > 0 ? `never imported: ${unused.join(", ")}; ` : ""}` +
+      `${undeclared.length > 0 ? `imported but not a dependency: ${undeclared.join(", ")}` : ""}`,
+  );
+}
 
 // dist/ holds only this build's output: chunk names carry content hashes, so the chunks of
 // an earlier build (or an earlier tsc emit) would otherwise pile up in the package.

@@ -3,7 +3,7 @@
  * single exit point that maps errors to output and exit codes (CONTRACT 5).
  */
 import { Command, CommanderError } from "commander";
-import { CliContext, hoistGlobalOptions, type CliIo } from "./commands/_shared.js";
+import { CliContext, globalOptionsHelp, hoistGlobalOptions, type CliIo } from "./commands/_shared.js";
 import { commandsFor } from "./commands/index.js";
 import { InternalError, SddError, UsageError } from "./core/errors.js";
 import { envelope, errorPayload } from "./ui/envelope.js";
@@ -31,6 +31,7 @@ export async function buildProgram(
       writeErr: (s) => (output.json ? undefined : ctx.io.stderr(s)),
       outputError: () => undefined,
     });
+  program.addHelpText("after", () => globalOptionsHelp(program));
   program.hook("preAction", (_this, action) => {
     ctx.commandName = commandPath(action);
   });
@@ -45,7 +46,7 @@ function commandPath(cmd: Command): string {
   return names.join(" ") || "sdd";
 }
 
-function wantsJson(args: readonly string[]): boolean {
+export function wantsJson(args: readonly string[]): boolean {
   return args.some((a, i) => a === "--json" || a === "--format=json" || (a === "--format" && args[i + 1] === "json"));
 }
 
@@ -67,6 +68,11 @@ export async function run(args: string[], io: CliIo, prompter?: Prompter): Promi
   if (named === undefined && !asksHelpOrVersion && argv.length > 0) {
     // Only global options: say so, rather than that they are unknown.
     return reportError(ctx, new UsageError("no command given", { fix: "sdd --help" }), json);
+  }
+  const group = program.commands.find((c) => c.name() === named && c.commands.length > 0);
+  if (group !== undefined && !asksHelpOrVersion && argv.length > 1 && argv.filter((a) => !a.startsWith("-")).length === 1) {
+    // A group with only global options (`sdd log --json`): its subcommand is what is missing.
+    return reportError(ctx, new UsageError(`no ${group.name()} subcommand given`, { fix: `sdd ${group.name()} --help` }), json);
   }
   try {
     await program.parseAsync(argv, { from: "user" });

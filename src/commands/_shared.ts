@@ -2,7 +2,7 @@
  * What every command shares: the global options (defined once), the context a command runs
  * in, and the one place results are rendered.
  */
-import { Option, type Command } from "commander";
+import { Command, Option } from "commander";
 import { UsageError } from "../core/errors.js";
 import type { Finding } from "../core/findings.js";
 import { envelope } from "../ui/envelope.js";
@@ -30,6 +30,12 @@ export interface CliIo {
   stderr: (s: string) => void;
   stdoutIsTTY: boolean;
   stdinIsTTY: boolean;
+  /** Whether stderr is a terminal (progress lines go there only then). */
+  stderrIsTTY?: boolean;
+  /** The node binary and script of this run, when it is a process of its own. */
+  self?: { node: string; script: string };
+  /** Aborted on SIGINT / SIGTERM; long read-only work stops at the next file. */
+  signal?: AbortSignal;
 }
 
 /** What a command hands to the renderer. */
@@ -105,7 +111,38 @@ export class CliContext {
     return makeStyle({ isTTY: this.io.stdoutIsTTY }, this.io.env, this.noColor);
   }
 
+  /**
+   * A progress reporter for long work ("validating 120/1500 specs" on stderr, rewritten in
+   * place, at most ten times a second), or undefined where a line would be noise: stderr not
+   * a terminal, CI, or any output but text. The line is cleared when the work is done.
+   */
+  progress(what: string): ((done: number, total: number) => void) | undefined {
+    const ci = this.env.CI !== undefined && this.env.CI !== "" && this.env.CI !== "false" && this.env.CI !== "0";
+    if (this.format !== "text" || this.io.stderrIsTTY !== true || ci) return undefined;
+    let last = 0;
+    return (done, total) => {
+      if (done >= total) {
+        this.clearProgress();
+        return;
+      }
+      const now = Date.now();
+      if (now - last < 100) return;
+      last = now;
+      this.io.stderr(`\r${what} ${done}/${total}\u001b[K`);
+      this.progressShown = true;
+    };
+  }
+
+  private progressShown = false;
+
+  private clearProgress(): void {
+    if (!this.progressShown) return;
+    this.io.stderr("\r\u001b[K");
+    this.progressShown = false;
+  }
+
   report(outcome: Outcome): void {
+    this.clearProgress();
     this.exitCode = outcome.exitCode;
     const findings = outcome.findings;
     if (this.format === "json") {
@@ -127,15 +164,48 @@ export class CliContext {
   }
 }
 
-const FORMATS: readonly OutputFormat[] = ["text", "json", "github", "sarif"];
+export const ALL_FORMATS: readonly OutputFormat[] = ["text", "json", "github", "sarif"];
 
-/** Add the global options to a command; they are accepted before or after the command name. */
-export function withGlobalOptions(cmd: Command): Command {
+/**
+ * --format, listing the command's formats in help and completion. The choice is checked by
+ * setGlobals, whose message names the command and its formats (commander's would not).
+ */
+function formatOption(formats: readonly OutputFormat[]): Option {
+  const o = new Option("--format <format>", "output format");
+  o.argChoices = [...formats];
+  return o;
+}
+
+/** Which of the global options a command takes; the others are still accepted, but hidden from its help. */
+export interface GlobalOptionSet {
+  /** The output formats the command can write (default: text and json). */
+  formats?: readonly OutputFormat[];
+  /** Whether it reads the specs directory and the config (default: yes). */
+  specs?: boolean;
+}
+
+/**
+ * Add the global options to a command; they are accepted before or after the command name.
+ * Its help shows only what it takes: the formats it can write, and the specs options only
+ * where specs are read (elsewhere they are accepted, so wrappers passing them keep working).
+ */
+export function withGlobalOptions(cmd: Command, set: GlobalOptionSet = {}): Command {
+  const formats = set.formats ?? ["text", "json"];
+  const shown = (o: Option): Option => (set.specs === false ? o.hideHelp() : o);
   return cmd
     .option("--json", "print one JSON document (same as --format json)")
-    .addOption(new Option("--format <format>", "output format").choices(FORMATS as string[]))
-    .option("--specs-dir <dir>", "the specs directory (else SDD_SPECS_DIR, the config file, or specs/ or meta/sdd/specs/ found upwards)")
-    .option("--path <dir>", "where to start looking for the specs directory and config (default: the working directory)")
+    .addOption(formatOption(formats))
+    .addOption(
+      shown(
+        new Option(
+          "--specs-dir <dir>",
+          "the specs directory (else SDD_SPECS_DIR, the config file, or specs/ or meta/sdd/specs/ found upwards)",
+        ),
+      ),
+    )
+    .addOption(
+      shown(new Option("--path <dir>", "where to start looking for the specs directory and config (default: the working directory)")),
+    )
     .option("--no-color", "never colour the output")
     .option("--no-input", "never prompt")
     .addOption(new Option("--compact").hideHelp())
@@ -173,34 +243,59 @@ const FLAG_OPTIONS = new Set([
 ]);
 
 /**
- * Move global options written before the command name to the end, where every command
- * accepts them (the Python tool reorders argv the same way, so wrappers keep working).
+ * Move global options written before the command name, or between a command and its first
+ * argument (`sdd log --json render`: between a group and its subcommand), to the end, where
+ * every command accepts them (the Python tool reorders argv the same way, so wrappers keep
+ * working). Nothing after the first argument moves: there a word like `--json` may be an
+ * option's value.
  */
 export function hoistGlobalOptions(args: string[]): string[] {
   const moved: string[] = [];
-  let i = 0;
-  while (i < args.length) {
-    const a = args[i] as string;
-    const name = a.includes("=") ? a.slice(0, a.indexOf("=")) : a;
-    if (VALUE_OPTIONS.has(name)) {
-      if (a.includes("=")) {
-        moved.push(a);
+  /** Take the run of global options starting at `i`; returns where it ends. */
+  const take = (i: number): number => {
+    while (i < args.length) {
+      const a = args[i] as string;
+      const name = a.includes("=") ? a.slice(0, a.indexOf("=")) : a;
+      if (VALUE_OPTIONS.has(name)) {
+        if (a.includes("=")) {
+          moved.push(a);
+          i += 1;
+        } else {
+          moved.push(a, ...(args[i + 1] === undefined ? [] : [args[i + 1] as string]));
+          i += 2;
+        }
+      } else if (FLAG_OPTIONS.has(a)) {
+        if (a !== "--no-json") moved.push(a);
         i += 1;
-      } else {
-        moved.push(a, ...(args[i + 1] === undefined ? [] : [args[i + 1] as string]));
-        i += 2;
-      }
-    } else if (FLAG_OPTIONS.has(a)) {
-      if (a !== "--no-json") moved.push(a);
-      i += 1;
-    } else break;
-  }
-  if (i === 0) return args;
+      } else break;
+    }
+    return i;
+  };
+  const start = take(0);
   // Only global options: nothing to move them after.
-  if (i >= args.length) return moved;
-  const rest = args.slice(i);
+  if (start >= args.length) return start === 0 ? args : moved;
+  const command = args[start] as string;
+  if (command === "--") return args;
+  const after = take(start + 1);
+  if (moved.length === 0) return args;
+  const rest = args.slice(after);
   const dash = rest.indexOf("--");
-  return dash === -1 ? [...rest, ...moved] : [...rest.slice(0, dash), ...moved, ...rest.slice(dash)];
+  return dash === -1 ? [command, ...rest, ...moved] : [command, ...rest.slice(0, dash), ...moved, ...rest.slice(dash)];
+}
+
+/** The global options, as help lists them under the program (every command takes them). */
+export function globalOptionsHelp(program: Command): string {
+  const probe = withGlobalOptions(new Command("probe"), { formats: ALL_FORMATS });
+  const help = program.createHelp();
+  const options = probe.options.filter((o) => !o.hidden);
+  const width = Math.max(...options.map((o) => help.optionTerm(o).length));
+  const lines = options.map((o) => {
+    const term = help.optionTerm(o);
+    const description =
+      o.long === "--format" ? "output format: text, json, and for some commands github or sarif (see each command's help)" : o.description;
+    return `  ${term.padEnd(width)}  ${description}`;
+  });
+  return `\nGlobal options (every command takes them, before or after its name):\n${lines.join("\n")}\n`;
 }
 
 /** Repeatable option values, in order. */

@@ -23,6 +23,7 @@ export function register(program: Command, ctx: CliContext): void {
         )
         .option("--update-baseline", "write today's findings to the baseline file and pass")
         .option("--types <list>", "comma-separated node types that need a journal (default: config journaledTypes, else task,verify)"),
+      { formats: ["text", "json", "github"] },
     ),
   ).action(async (specs: string[], flags: CheckJournalingFlags) => {
     ctx.setGlobals(flags, ["text", "json", "github"]);

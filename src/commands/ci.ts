@@ -16,12 +16,20 @@ export function register(program: Command, ctx: CliContext): void {
           "the CI lint step: validate every spec, check journaling, lint work items and check the rendered log is up to date; one report",
         )
         .option("--strict", "warnings fail too"),
+      { formats: ["text", "json", "github", "sarif"] },
     ),
   ).action(async (flags: CiFlags) => {
     ctx.setGlobals(flags, ["text", "json", "github", "sarif"]);
     const loc = await locateSpecs(ctx, flags);
     const [{ runCi }, { logCiStep, handLogsCiStep }] = await Promise.all([import("../core/ci/run.js"), import("../core/ci/worklog.js")]);
-    const r = runCi({ loc, cwd: ctx.cwd, env: ctx.env, strict: flags.strict === true, extraSteps: [logCiStep, handLogsCiStep] });
+    const r = runCi({
+      loc,
+      cwd: ctx.cwd,
+      env: ctx.env,
+      strict: flags.strict === true,
+      extraSteps: [logCiStep, handLogsCiStep],
+      onProgress: ctx.progress("validating specs"),
+    });
     if (ctx.format === "sarif") {
       const { toSarif } = await import("../ui/sarif.js");
       ctx.exitCode = r.exitCode;

@@ -11,14 +11,20 @@ export function register(program: Command, ctx: CliContext): void {
     program
       .command("doctor")
       .description(
-        "find unparseable specs, leftover temp files, stale locks, duplicate ids and broken links; --fix repairs what it safely can",
+        "find unparseable specs, leftover temp files, stale locks, duplicate ids, broken links, and a hook or merge-driver command git cannot start; --fix repairs what it safely can",
       )
       .option("--fix", "restore unparseable specs from backups, remove temp files and stale locks"),
   ).action(async (flags: DoctorFlags) => {
     ctx.setGlobals(flags, ["text", "json"]);
     const loc = await locateSpecs(ctx, flags);
-    const { runDoctor } = await import("../core/doctor/doctor.js");
+    const [{ runDoctor }, { checkGitCommands }, { findRepoRoot }] = await Promise.all([
+      import("../core/doctor/doctor.js"),
+      import("../core/init/command.js"),
+      import("../core/store/config.js"),
+    ]);
     const problems = runDoctor({ loc, cwd: ctx.cwd, env: ctx.env, fix: flags.fix === true });
+    const repo = findRepoRoot(loc.config.root);
+    if (repo !== undefined) problems.push(...checkGitCommands(repo, ctx.env));
     const open = problems.filter((p) => !p.fixed);
     ctx.report({
       command: "doctor",

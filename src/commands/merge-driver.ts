@@ -19,6 +19,7 @@ export function register(program: Command, ctx: CliContext): void {
       .argument("<ours>", "our version, replaced by the result (git's %A)")
       .argument("<theirs>", "their version (git's %B)")
       .argument("[path]", "the file's path in the repository, for messages (git's %P)"),
+    { specs: false },
   ).action(async (base: string, ours: string, theirs: string, path: string | undefined, flags: GlobalOptions) => {
     ctx.setGlobals(flags, ["text", "json"]);
     const { runMergeDriver } = await import("../core/merge/driver.js");

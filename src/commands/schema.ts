@@ -7,6 +7,7 @@ export function register(program: Command, ctx: CliContext): void {
       .command("schema")
       .description("print a JSON Schema: spec (default), journal-entry, work-item, config or report")
       .argument("[name]", "which schema", "spec"),
+    { specs: false },
   ).action(async (name: string, flags: GlobalOptions) => {
     ctx.setGlobals(flags, ["text", "json"]);
     const { readSchema } = await import("../core/store/schema-files.js");

@@ -20,6 +20,7 @@ export function register(program: Command, ctx: CliContext): void {
         .option("--fix", "repair what has a safe repair (as sdd fix), then report what remains")
         .option("--dry-run", "with --fix: show the repairs as a JSON Patch; write nothing")
         .option("--lock-timeout <duration>", "with --fix: how long to wait for each spec's lock"),
+      { formats: ["text", "json", "github"] },
     ),
   ).action(async (targets: string[], flags: ValidateFlags) => {
     if (flags.fix === true) {
@@ -42,6 +43,7 @@ export function register(program: Command, ctx: CliContext): void {
       path: flags.path,
       strict: flags.strict === true,
       env: ctx.env,
+      onProgress: ctx.progress("validating specs"),
     });
     ctx.report({
       command: "validate",

@@ -10,6 +10,8 @@ export const ExitCode = {
   conflict: 3,
   unreadable: 4,
   interrupted: 130,
+  /** SIGTERM: 128 + 15, as a shell reports a process the signal ended. */
+  terminated: 143,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -1,4 +1,4 @@
-/** Colour only on a TTY, never with NO_COLOR or --no-color (CONTRACT 5). */
+/** Colour on a terminal (or with FORCE_COLOR), never with NO_COLOR or --no-color. */
 export interface Style {
   red(s: string): string;
   yellow(s: string): string;
@@ -16,7 +16,15 @@ const id = (s: string): string => s;
 export const PLAIN: Style = { red: id, yellow: id, green: id, dim: id, bold: id };
 const COLOR: Style = { red: wrap(31, 39), yellow: wrap(33, 39), green: wrap(32, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
 
+/**
+ * --no-color and NO_COLOR always win. FORCE_COLOR decides next, as in Node and most tools:
+ * 0 or false turns colour off, any other value on, even into a pipe (CI logs render it).
+ * Otherwise colour only on a terminal that is not dumb.
+ */
 export function makeStyle(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv, disabled: boolean): Style {
-  if (disabled || !stream.isTTY || (env.NO_COLOR !== undefined && env.NO_COLOR !== "") || env.TERM === "dumb") return PLAIN;
+  if (disabled || (env.NO_COLOR !== undefined && env.NO_COLOR !== "")) return PLAIN;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force === "0" || force === "false" ? PLAIN : COLOR;
+  if (!stream.isTTY || env.TERM === "dumb") return PLAIN;
   return COLOR;
 }

@@ -4,7 +4,7 @@
  * current, and the README's exit-code table matches the codes the CLI uses (CONTRACT 5).
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { chmodSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
@@ -13,7 +13,7 @@ import { CliContext } from "../../src/commands/_shared.js";
 import { completionScript } from "../../src/ui/completion.js";
 import { ExitCode } from "../../src/core/errors.js";
 import { renderCommandsMarkdown } from "../../src/ui/docs-gen.js";
-import { oneJson, REPO_ROOT, runCli, tempTree } from "../helpers.js";
+import { BIN, makeSpec, oneJson, REPO_ROOT, runCli, specsTree, tempTree } from "../helpers.js";
 
 const SHELLS = ["bash", "zsh", "fish"] as const;
 
@@ -178,6 +178,62 @@ describe("sdd completion", () => {
   });
 });
 
+describe("dynamic completion (sdd __complete, as the scripts call it)", () => {
+  const project = (): string =>
+    specsTree([{ spec: makeSpec("alpha-2026-01-01-001") }, { spec: makeSpec("beta-2026-01-01-001"), folder: "pending" }]);
+  const complete = async (cwd: string, words: string[]): Promise<string[]> => {
+    const r = await runCli(["__complete", "--", ...words], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    return r.stdout.split("\n").filter((l) => l !== "");
+  };
+
+  it("completes spec ids where a command takes a spec, and the spec's node ids where it takes a task", async () => {
+    const dir = project();
+    expect(await complete(dir, ["update-status", ""])).toEqual(["alpha-2026-01-01-001", "beta-2026-01-01-001"]);
+    expect(await complete(dir, ["progress", "b"])).toEqual(["beta-2026-01-01-001"]);
+    expect(await complete(dir, ["complete-task", "alpha-2026-01-01-001", "task-"])).toEqual(["task-1-1", "task-1-2"]);
+    expect(await complete(dir, ["add-task", "alpha-2026-01-01-001", "ph"])).toEqual(["phase-1"]);
+    // After the ids: the status argument's choices.
+    expect(await complete(dir, ["update-status", "alpha-2026-01-01-001", "task-1-1", "in"])).toEqual(["in_progress"]);
+  });
+
+  it("reads the specs directory the words name, and skips option values when counting arguments", async () => {
+    const dir = project();
+    const elsewhere = specsTree([{ spec: makeSpec("gamma-2026-01-01-001") }]);
+    expect(await complete(elsewhere, ["task-info", "--specs-dir", join(dir, "specs"), ""])).toEqual([
+      "alpha-2026-01-01-001",
+      "beta-2026-01-01-001",
+    ]);
+    expect(await complete(dir, ["mark-blocked", "--reason", "x", "alpha-2026-01-01-001", "verify"])).toEqual(["verify-1-1"]);
+  });
+
+  it("completes subcommands of a group, option choices, and nothing (exit 0) where there are no specs", async () => {
+    const dir = project();
+    expect(await complete(dir, ["log", "re"])).toEqual(["render"]);
+    expect(await complete(dir, ["ci", "--format", ""])).toEqual(["text", "json", "github", "sarif"]);
+    expect(await complete(tempTree(), ["progress", ""])).toEqual([]);
+    expect(await complete(dir, ["complete-task", "no-such-spec", ""])).toEqual([]);
+  });
+
+  it.skipIf(!has("bash"))(`the bash script asks sdd for spec and task ids${unless("bash")}`, async () => {
+    const dir = project();
+    const script = (await runCli(["completion", "bash"])).stdout;
+    const tools = tempTree({
+      "sdd.bash": script,
+      sdd: `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"\n`,
+    });
+    chmodSync(join(tools, "sdd"), 0o755);
+    const words = [join(tools, "sdd"), "complete-task", "alpha-2026-01-01-001", "task-1"];
+    const cmd = `source sdd.bash_; COMP_WORDS=(${words.map((w) => JSON.stringify(w)).join(" ")}); COMP_CWORD=${words.length - 1}; _sdd; printf '%s\\n' "\${COMPREPLY[@]}"`;
+    const r = spawnSync("bash", ["--norc", "--noprofile", "-c", cmd.replace("sdd.bash_", JSON.stringify(join(tools, "sdd.bash")))], {
+      cwd: dir,
+      encoding: "utf8",
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.split("\n").filter((l) => l !== "")).toEqual(["task-1-1", "task-1-2"]);
+  });
+});
+
 describe("docs/commands.md", () => {
   it("is what `npm run docs` generates from the command definitions", async () => {
     const onDisk = readFileSync(join(REPO_ROOT, "docs", "commands.md"), "utf8");
@@ -192,12 +248,12 @@ describe("docs/commands.md", () => {
 });
 
 describe("README", () => {
-  it("has an exit-code table listing 0, 1, 2, 3, 4 and 130, the codes the CLI uses", () => {
+  it("has an exit-code table listing 0, 1, 2, 3, 4, 130 and 143, the codes the CLI uses", () => {
     const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
     const section = /^## Exit codes\n([\s\S]*?)(?=^## )/m.exec(readme)?.[1];
     expect(section, "README.md has no '## Exit codes' section").toBeDefined();
     const rows = [...section!.matchAll(/^\| *(\d+) *\| *(\S[^|]*?) *\|$/gm)].map((m) => [Number(m[1]), m[2]!] as const);
-    expect(rows.map(([code]) => code)).toEqual([0, 1, 2, 3, 4, 130]);
+    expect(rows.map(([code]) => code)).toEqual([0, 1, 2, 3, 4, 130, 143]);
     expect(rows.map(([code]) => code)).toEqual(Object.values(ExitCode).sort((a, b) => a - b));
     for (const [code, meaning] of rows) expect(meaning.length, `exit ${code} has no explanation`).toBeGreaterThan(1);
   });

@@ -101,7 +101,11 @@ describe("sdd init in an empty git repository", () => {
     const text = await runCli(["init"], { cwd: root });
     expect(text.code, text.stderr).toBe(0);
     const lines = text.stdout.trimEnd().split("\n");
-    expect(lines).toEqual([...(first.created as string[]).map((f) => `kept    ${f} (exists)`), "nothing to do: already initialised"]);
+    expect(lines).toEqual([
+      ...(first.created as string[]).map((f) => `kept    ${f} (exists)`),
+      `kept    git config sdd.command ${JSON.stringify(first.sddCommand.value)}`,
+      "nothing to do: already initialised",
+    ]);
     expect(snapshot(root)).toEqual(before);
   });
 });

@@ -4,9 +4,10 @@
  * both versions behind markers.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { mergeDriverValue } from "../../src/core/init/command.js";
 import { BIN, makeSpec, oneJson, runCli, tempTree, writeTree } from "../helpers.js";
 
 const ID = "demo-2026-01-01-001";
@@ -105,19 +106,25 @@ describe("sdd init --merge-driver", () => {
     expect(attributes.startsWith("*.png binary\n")).toBe(true);
     expect(attributes.split("\n").filter((l) => l === "specs/**/*.json merge=sdd")).toHaveLength(1);
     expect(attributes.split("\n").filter((l) => l === "work-items/*.json merge=sdd")).toHaveLength(1);
-    expect(repo.git("config", "merge.sdd.driver").out.trim()).toBe(`${DRIVER} merge-driver %O %A %B %P`);
+    expect(repo.git("config", "merge.sdd.driver").out.trim()).toBe(mergeDriverValue(DRIVER));
+    expect(repo.git("config", "sdd.command").out.trim()).toBe(DRIVER);
     expect(repo.git("config", "merge.sdd.name").out.trim()).toBe("sdd semantic JSON merge");
     expect(repo.git("check-attr", "merge", "--", SPEC).out.trim()).toBe(`${SPEC}: merge: sdd`);
   });
 
-  it("uses the config's workItemsDir and defaults the driver command to npx", async () => {
+  it("uses the config's workItemsDir and defaults the command to this sdd (node and its absolute path when not on PATH)", async () => {
     const repo = newRepo({ "sdd.config.json": { specsDir: "meta/specs", workItemsDir: "meta/items" }, "meta/specs/active/.gitkeep": "" });
-    const r = await runCli(["init", "--merge-driver"], { cwd: repo.dir, env: repo.env });
+    const r = await runCli(["init", "--merge-driver"], {
+      cwd: repo.dir,
+      env: { ...repo.env, PATH: dirname(process.execPath) + ":/usr/bin:/bin" },
+    });
     expect(r.code, r.stderr).toBe(0);
     const attributes = readFileSync(join(repo.dir, ".gitattributes"), "utf8");
     expect(attributes).toContain("meta/specs/**/*.json merge=sdd\n");
     expect(attributes).toContain("meta/items/*.json merge=sdd\n");
-    expect(repo.git("config", "merge.sdd.driver").out.trim()).toBe("npx --no-install sdd merge-driver %O %A %B %P");
+    const self = `${process.execPath} ${realpathSync(BIN)}`;
+    expect(repo.git("config", "sdd.command").out.trim()).toBe(self);
+    expect(repo.git("config", "merge.sdd.driver").out.trim()).toBe(mergeDriverValue(self));
   });
 
   it("refuses outside a git repository (exit 2, no stack trace)", async () => {
@@ -129,6 +136,7 @@ describe("sdd init --merge-driver", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("is not a git repository");
     expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(readdirSync(dir)).toEqual(["specs"]);
   });
 });
 
@@ -216,6 +224,36 @@ describe("git merge with sdd merge-driver", () => {
         { key: "Tests", value: "npm test", children: ["all green"] },
       ],
     });
+  });
+});
+
+describe("a merge driver that cannot run", () => {
+  it("never leaves OURS silently: both versions between markers, a conflict git reports", async () => {
+    const repo = await initialisedRepo();
+    // As after an uninstall, or a command recorded on another machine.
+    const missing = "/nonexistent/bin/sdd";
+    ok(repo.git("config", "merge.sdd.driver", mergeDriverValue(missing)));
+    ok(repo.git("checkout", "-q", "-b", "agent-a"));
+    expect((await sdd(repo, ["complete-task", ID, "task-1-1"], "2026-01-02T10:00:00Z")).code).toBe(0);
+    ok(repo.git("commit", "-q", "-am", "a: task-1-1"));
+    ok(repo.git("checkout", "-q", "-b", "agent-b", "main"));
+    expect((await sdd(repo, ["complete-task", ID, "task-1-2"], "2026-01-03T10:00:00Z")).code).toBe(0);
+    ok(repo.git("commit", "-q", "-am", "b: task-1-2"));
+    ok(repo.git("checkout", "-q", "agent-a"));
+
+    const merge = repo.git("merge", "--no-edit", "agent-b");
+    expect(merge.code).not.toBe(0);
+    expect(merge.out).toContain("CONFLICT");
+    expect(merge.out).toContain("sdd merge-driver could not run (exit 127)");
+    expect(repo.git("status", "--porcelain").out).toContain(`UU ${SPEC}`);
+    const text = readFileSync(join(repo.dir, SPEC), "utf8");
+    const [ours, theirs] = text
+      .replace(/^<<<<<<< ours\n/, "")
+      .replace(/>>>>>>> theirs\n$/, "")
+      .split("=======\n");
+    expect(text.startsWith("<<<<<<< ours\n")).toBe(true);
+    expect(JSON.parse(ours!).hierarchy["task-1-1"].status).toBe("completed");
+    expect(JSON.parse(theirs!).hierarchy["task-1-2"].status).toBe("completed");
   });
 });
 

@@ -13,6 +13,7 @@ export function register(log: Command, ctx: CliContext): void {
         .command("lint")
         .description("lint markdown log files in place, or (with no files) every JSON work item; stable log-* codes with line numbers")
         .argument("[files...]", "markdown log files (default: the work items)"),
+      { formats: ["text", "json", "github"] },
     ),
   ).action(async (files: string[], flags: GlobalOptions) => {
     ctx.setGlobals(flags, ["text", "json", "github"]);

@@ -23,6 +23,8 @@ export interface CiOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
   strict: boolean;
+  /** Called as specs are validated (files done, of total). */
+  onProgress?: ((done: number, total: number) => void) | undefined;
   /** Further steps (the work-item log), added by the command layer. */
   extraSteps?: ((o: CiOptions) => { step: CiStep; findings: Finding[] })[];
 }
@@ -36,7 +38,14 @@ export interface CiResult {
 export function runCi(o: CiOptions): CiResult {
   const steps: CiStep[] = [];
   const findings: Finding[] = [];
-  const v = runValidate({ cwd: o.cwd, targets: [o.loc.specsDir], strict: o.strict, env: o.env, path: o.loc.config.root });
+  const v = runValidate({
+    cwd: o.cwd,
+    targets: [o.loc.specsDir],
+    strict: o.strict,
+    env: o.env,
+    path: o.loc.config.root,
+    onProgress: o.onProgress,
+  });
   steps.push({ name: "validate", ok: v.exitCode === 0, exit_code: v.exitCode, summary: v.summary });
   findings.push(...v.findings);
   const j = runCheckJournaling({ loc: o.loc, specs: [], cwd: o.cwd });

@@ -21,7 +21,7 @@ import { isObject, SPEC_FOLDERS } from "../spec/model.js";
 import { resolveWorkItemPath } from "../validate/run.js";
 
 export interface DoctorProblem {
-  kind: "unparseable" | "temp-file" | "stale-lock" | "duplicate-id" | "broken-link";
+  kind: "unparseable" | "temp-file" | "stale-lock" | "duplicate-id" | "broken-link" | "git-command";
   file: string;
   message: string;
   fixed: boolean;

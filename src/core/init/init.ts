@@ -11,6 +11,7 @@ import type { SpecsLocation } from "../store/discovery.js";
 import { UsageError } from "../errors.js";
 import { SPEC_FOLDERS } from "../spec/model.js";
 import { readItems, renderItems, worklogPlaces } from "../worklog/store.js";
+import { COMMAND_KEY, mergeDriverValue } from "./command.js";
 
 /** Runs git with the given arguments in the repository; returns stdout, throws on failure. */
 export type GitRunner = (args: string[]) => string;
@@ -18,8 +19,15 @@ export type GitRunner = (args: string[]) => string;
 export interface InitOptions {
   root: string;
   specsDir?: string | undefined;
+  /**
+   * How git runs sdd in this clone (a shell command): recorded as git config sdd.command,
+   * which the pre-commit hook runs, when `root` is a git repository.
+   */
+  command?: string | undefined;
   /** Also register the merge driver (docs/branches.md), run as `<command> merge-driver …`. */
-  mergeDriver?: { command: string } | undefined;
+  mergeDriver?: boolean | undefined;
+  /** The package sdd is published as, and this version: the workflow installs exactly it. */
+  package: { name: string; version: string };
   /** Injected in tests; by default the git on PATH, run in `root`. */
   git?: GitRunner | undefined;
 }
@@ -38,32 +46,62 @@ export interface InitResult {
   created: string[];
   kept: string[];
   specsDir: string;
+  /** git config sdd.command, when recorded (in a git repository). */
+  sddCommand?: { key: string; value: string; changed: boolean };
   mergeDriver?: MergeDriverSetup;
 }
 
-export const DEFAULT_DRIVER_COMMAND = "npx --no-install sdd";
 export const MERGE_DRIVER_NAME = "sdd semantic JSON merge";
 
 export const SPECS_GITIGNORE = "# sdd's local state: locks, backups and change history\n.locks/\n.backups/\n.history/\n*.sdd-tmp\n";
 
-const WORKFLOW = `name: sdd
+// The workflow installs the exact version that wrote it, so CI runs what the project was
+// set up with, from the registry, whatever the repository holds (a package.json or not).
+const workflow = (pkg: { name: string; version: string }): string => `name: sdd
 on: [push, pull_request]
+permissions:
+  contents: read
 jobs:
   sdd:
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-node@v4
+      - uses: actions/checkout@v6
+      - uses: actions/setup-node@v6
         with:
-          node-version: 20
-      - run: npm ci
-      - run: npx sdd ci --format github
+          node-version: lts/*
+      - name: Install sdd
+        run: npm install --global --no-audit --no-fund ${pkg.name}@${pkg.version}
+      - name: sdd ci
+        run: sdd ci --format github
 `;
 
+// The hook is committed, so it names no path of one machine: the command comes from this
+// clone's git config (sdd init records it), else the project's node_modules, else PATH.
+// It checks what is staged: the index is checked out into a temporary directory, and sdd
+// runs there, so a half-staged or unstaged edit neither passes nor fails the commit.
 const PRE_COMMIT = `#!/bin/sh
-# Refuse a commit whose specs, journal or work-item log sdd ci would reject.
-# Enable with: git config core.hooksPath .githooks
-exec npx --no-install sdd ci
+# Refuse a commit whose staged specs, journal or work-item log sdd ci would reject.
+# Enable with: git config core.hooksPath .githooks   (skip once with: git commit --no-verify)
+cmd=$(git config --get ${COMMAND_KEY})
+if [ -z "$cmd" ]; then
+  if [ -x node_modules/.bin/sdd ]; then
+    cmd="$(pwd)/node_modules/.bin/sdd"
+  elif command -v sdd >/dev/null 2>&1; then
+    cmd=sdd
+  else
+    echo "pre-commit: sdd not found (no git config ${COMMAND_KEY}, no node_modules/.bin/sdd, none on PATH); run sdd init in this clone" >&2
+    exit 1
+  fi
+fi
+staged=$(mktemp -d "\${TMPDIR:-/tmp}/sdd-pre-commit.XXXXXX") || exit 1
+trap 'rm -rf "$staged"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+git checkout-index --all --prefix="$staged/" || exit 1
+# A repository root of its own, so nothing above the snapshot is taken for its config.
+git init --quiet "$staged" || exit 1
+cd "$staged" || exit 1
+eval "$cmd ci"
 `;
 
 export function defaultSpecsDir(root: string): string {
@@ -71,6 +109,14 @@ export function defaultSpecsDir(root: string): string {
 }
 
 export function runInit(o: InitOptions): InitResult {
+  // Refused before anything is written.
+  const git = o.git ?? defaultGit(o.root);
+  const inGit = isGitRepository(git);
+  if (o.mergeDriver === true && !inGit) {
+    throw new UsageError(`${o.root} is not a git repository; the merge driver is registered in the repository's git config`, {
+      fix: "git init   # then: sdd init --merge-driver",
+    });
+  }
   // An existing config is kept, so the folders it names are the ones to scaffold.
   const existing = existsSync(join(o.root, CONFIG_FILE)) ? loadConfig(o.root).config : {};
   const inRoot = (p: string): string => relative(o.root, resolve(o.root, p)) || ".";
@@ -98,7 +144,7 @@ export function runInit(o: InitOptions): InitResult {
     created.push(rel);
   };
   const config = {
-    $schema: "./node_modules/sdd/schemas/config.schema.json",
+    $schema: `./node_modules/${o.package.name}/schemas/config.schema.json`,
     specsDir: specsRel,
     workItemsDir: workItems,
     logFile,
@@ -113,7 +159,7 @@ export function runInit(o: InitOptions): InitResult {
   for (const f of SPEC_FOLDERS) write(join(specsRel, f, ".gitkeep"), "");
   write(join(specsRel, ".gitignore"), SPECS_GITIGNORE);
   write(join(workItems, ".gitkeep"), "");
-  write(join(".github", "workflows", "sdd.yml"), WORKFLOW);
+  write(join(".github", "workflows", "sdd.yml"), workflow(o.package));
   write(join(".githooks", "pre-commit"), PRE_COMMIT, 0o755);
   // The log the config names, rendered while there are no items yet, so a fresh project passes
   // the `sdd ci` that the hook and workflow run; with items, `sdd log render` is the user's call.
@@ -124,16 +170,46 @@ export function runInit(o: InitOptions): InitResult {
     write(relative(o.root, places.logFile), renderItems(loc, places, [], o.root));
   }
   const result: InitResult = { created, kept, specsDir: relative(o.root, specsAbs) || "." };
-  if (o.mergeDriver !== undefined) {
+  if (inGit && o.command !== undefined) result.sddCommand = setGitConfig(git, COMMAND_KEY, o.command);
+  if (o.mergeDriver === true) {
     result.mergeDriver = registerMergeDriver({
       root: o.root,
       specsDir: o.specsDir,
       defaultWorkItemsDir: workItems,
-      command: o.mergeDriver.command,
-      git: o.git ?? defaultGit(o.root),
+      command: o.command ?? "sdd",
+      git,
     });
   }
   return result;
+}
+
+function isGitRepository(git: GitRunner): boolean {
+  try {
+    git(["rev-parse", "--git-dir"]);
+    return true;
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    return false;
+  }
+}
+
+/** Set a key of the repository's own git config unless it already holds the value. */
+function setGitConfig(git: GitRunner, key: string, value: string): { key: string; value: string; changed: boolean } {
+  let current: string | undefined;
+  try {
+    current = git(["config", "--local", "--get", key]).replace(/\r?\n$/, "");
+  } catch {
+    current = undefined; // unset
+  }
+  if (current !== value) {
+    try {
+      git(["config", "--local", key, value]);
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      throw new UsageError(`git config ${key} failed: ${(err as Error).message}`, { fix: `git config ${key} "${value}"` });
+    }
+  }
+  return { key, value, changed: current !== value };
 }
 
 function defaultGit(root: string): GitRunner {
@@ -163,10 +239,7 @@ export function registerMergeDriver(o: {
   command: string;
   git: GitRunner;
 }): MergeDriverSetup {
-  try {
-    o.git(["rev-parse", "--git-dir"]);
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
+  if (!isGitRepository(o.git)) {
     throw new UsageError(`${o.root} is not a git repository; the merge driver is registered in the repository's git config`, {
       fix: "git init   # then: sdd init --merge-driver",
     });
@@ -200,26 +273,9 @@ export function registerMergeDriver(o: {
     writeFileAtomic(file, head + block.join(eol) + eol);
   }
 
-  const config: MergeDriverSetup["config"] = [];
-  for (const [key, value] of [
-    ["merge.sdd.name", MERGE_DRIVER_NAME],
-    ["merge.sdd.driver", `${o.command} merge-driver %O %A %B %P`],
-  ] as const) {
-    let current: string | undefined;
-    try {
-      current = o.git(["config", "--local", "--get", key]).replace(/\r?\n$/, "");
-    } catch {
-      current = undefined; // unset
-    }
-    if (current !== value) {
-      try {
-        o.git(["config", "--local", key, value]);
-      } catch (err) {
-        if (err instanceof UsageError) throw err;
-        throw new UsageError(`git config ${key} failed: ${(err as Error).message}`, { fix: `git config ${key} "${value}"` });
-      }
-    }
-    config.push({ key, value, changed: current !== value });
-  }
+  const config: MergeDriverSetup["config"] = [
+    setGitConfig(o.git, "merge.sdd.name", MERGE_DRIVER_NAME),
+    setGitConfig(o.git, "merge.sdd.driver", mergeDriverValue(o.command)),
+  ];
   return { gitattributes: ".gitattributes", added, present, config };
 }

@@ -43,9 +43,15 @@ function workerCount(files: number): number {
 }
 
 /** Validate each target; the outcomes in the targets' order. */
-export function validateTargets(targets: Target[], cwd: string): FileOutcome[] {
+export function validateTargets(targets: Target[], cwd: string, onProgress?: (done: number, total: number) => void): FileOutcome[] {
   const workers = workerCount(targets.length);
-  if (workers === 0) return targets.map((t) => validateFile(t, cwd));
+  if (workers === 0) {
+    return targets.map((t, i) => {
+      const outcome = validateFile(t, cwd);
+      onProgress?.(i + 1, targets.length);
+      return outcome;
+    });
+  }
 
   const shared = new Int32Array(new SharedArrayBuffer(8));
   const ports: MessagePort[] = [];
@@ -70,6 +76,7 @@ export function validateTargets(targets: Target[], cwd: string): FileOutcome[] {
     if (have[index] === 1) return;
     have[index] = 1;
     done++;
+    onProgress?.(done, targets.length);
     if (outcome === undefined) failed.push(index);
     else outcomes[index] = outcome;
   };

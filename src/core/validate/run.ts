@@ -22,6 +22,8 @@ export interface ValidateOptions {
   path?: string | undefined;
   strict?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** Called as files are validated (files done, of total). */
+  onProgress?: ((done: number, total: number) => void) | undefined;
 }
 
 export interface FileReport {
@@ -108,7 +110,7 @@ export function runValidate(options: ValidateOptions): ValidateResult {
   let findings: Finding[] = [];
   let unreadable = 0;
   const byId = new Map<string, { file: string; line: number; column: number }[]>();
-  const outcomes = validateTargets(targets, options.cwd);
+  const outcomes = validateTargets(targets, options.cwd, options.onProgress);
   for (let i = 0; i < targets.length; i++) {
     const target = targets[i] as Target;
     const r = outcomes[i] as FileOutcome;
