@@ -4,7 +4,7 @@ import { run } from "./cli.js";
 import { removePendingTempFiles } from "./core/atomic.js";
 
 // Interrupted: drop any half-written temp file; the spec itself is untouched until the
-// atomic rename, and proper-lockfile releases held locks on exit.
+// atomic rename, and held locks are released on exit (src/core/lock.ts).
 process.on("SIGINT", () => {
   removePendingTempFiles();
   process.exit(130);
