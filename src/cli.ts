@@ -6,8 +6,8 @@ import { Command, CommanderError } from "commander";
 import { CliContext, hoistGlobalOptions, type CliIo } from "./commands/_shared.js";
 import { commandsFor } from "./commands/index.js";
 import { DataError, InternalError, SddError, UsageError } from "./core/errors.js";
-import { envelope, errorPayload } from "./output/envelope.js";
-import type { Prompter } from "./prompts.js";
+import { envelope, errorPayload } from "./ui/envelope.js";
+import type { Prompter } from "./ui/prompts.js";
 import { VERSION } from "./version.js";
 
 /**

@@ -17,7 +17,7 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (flags: DoctorFlags) => {
     ctx.setGlobals(flags, ["text", "json"]);
     const loc = await locateSpecs(ctx, flags);
-    const [{ runDoctor }, { worklogPlaces }] = await Promise.all([import("../core/doctor.js"), import("../core/worklog-store.js")]);
+    const [{ runDoctor }, { worklogPlaces }] = await Promise.all([import("../core/doctor/doctor.js"), import("../core/worklog/store.js")]);
     const problems = runDoctor({ loc, cwd: ctx.cwd, env: ctx.env, fix: flags.fix === true, workItemsDir: worklogPlaces(loc).dir });
     const open = problems.filter((p) => !p.fixed);
     ctx.report({

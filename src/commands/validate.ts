@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { summaryLine } from "../output/findings-format.js";
+import { summaryLine } from "../ui/findings-format.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
 interface ValidateFlags extends GlobalOptions {
@@ -21,7 +21,7 @@ export function register(program: Command, ctx: CliContext): void {
       .option("--lock-timeout <duration>", "with --fix: how long to wait for each spec's lock"),
   ).action(async (targets: string[], flags: ValidateFlags) => {
     if (flags.fix === true) {
-      const [{ runFix }, { findSpecsDir, listSpecFiles }] = await Promise.all([import("./fix.js"), import("../core/discovery.js")]);
+      const [{ runFix }, { findSpecsDir, listSpecFiles }] = await Promise.all([import("./fix.js"), import("../core/store/discovery.js")]);
       const specs =
         targets.length > 0
           ? targets

@@ -12,10 +12,10 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import jsonpatch from "fast-json-patch";
 import { expect, it } from "vitest";
-import { LOCK_STALE_MS } from "../../src/core/lock.js";
+import { LOCK_STALE_MS } from "../../src/core/store/lock.js";
 import { planCompleteSpec, planMove } from "../../src/core/mutations/lifecycle.js";
-import type { SpecFolder } from "../../src/core/spec.js";
-import { transact, type Plan, type PlanContext } from "../../src/core/transaction.js";
+import type { SpecFolder } from "../../src/core/spec/model.js";
+import { transact, type Plan, type PlanContext } from "../../src/core/store/transaction.js";
 import { BIN, oneJson, runCli, specsTree, type NodeInit } from "../helpers.js";
 
 const KILLS = Number(process.env.SDD_CRASH_MOVE_KILLS ?? 16);

@@ -11,9 +11,9 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, renameSync, unlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { discardTemp, fsyncDir, writeFileAtomic } from "../atomic.js";
+import { discardTemp, fsyncDir, writeFileAtomic } from "./atomic.js";
 import { DataError } from "../errors.js";
-import { appendHistory, HISTORY_DIR, lastSeq, ownDir, type HistoryEntry } from "../history.js";
+import { appendHistory, HISTORY_DIR, lastSeq, ownDir, type HistoryEntry } from "./history.js";
 
 export interface MoveMarker {
   /** Paths relative to the specs directory. */
