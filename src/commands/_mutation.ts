@@ -33,6 +33,7 @@ export async function executeMutation<T extends object>(
   command: string,
   spec: string,
   planner: (c: PlanContext, journaledTypes: ReadonlySet<string>) => Plan<T>,
+  extra: { collapseDuplicateKeys?: boolean } = {},
 ): Promise<TransactionResult<T>> {
   ctx.setGlobals(flags, ["text", "json"]);
   const [{ findSpecsDir }, { transact }, { parseLockTimeout }] = await Promise.all([
@@ -52,6 +53,7 @@ export async function executeMutation<T extends object>(
       dryRun: flags.dryRun === true,
       lockTimeoutMs: parseLockTimeout(flags.lockTimeout, cfg.lockTimeoutMs),
       ...(cfg.journaledTypes === undefined ? {} : { journaledTypes: cfg.journaledTypes }),
+      ...extra,
     },
     (c) => planner(c, journaledTypesOf(cfg.journaledTypes)),
   );
@@ -79,6 +81,7 @@ export async function runMutation<T extends object>(
       rollup: result.rollup,
       patch: result.patch,
       ...(result.history_seq === undefined ? {} : { history_seq: result.history_seq }),
+      ...(result.warnings === undefined ? {} : { warnings: result.warnings }),
       ...(result.moved_from === undefined ? {} : { moved_from: result.moved_from }),
     },
     text: (style) => {
@@ -93,6 +96,9 @@ export async function runMutation<T extends object>(
       return [head, ...result.rollup.map((r) => `  ${r.id}: ${r.from} -> ${r.to} (roll-up)`)];
     },
   });
+  if (ctx.format !== "json") {
+    for (const w of result.warnings ?? []) ctx.io.stderr(`${ctx.style().yellow("warning")}: ${w}\n`);
+  }
   return result;
 }
 

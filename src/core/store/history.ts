@@ -128,6 +128,28 @@ export function ownDir(dir: string): string {
 
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 
+/**
+ * Before a write: the history folder is a real folder and the spec's history, if any, a
+ * real file, so the entry can be appended once the change is written.
+ */
+export function checkHistoryWritable(specsDir: string, id: string): void {
+  ownDir(join(specsDir, HISTORY_DIR));
+  const file = historyFile(specsDir, id);
+  let st;
+  try {
+    st = lstatSync(file);
+  } catch {
+    return;
+  }
+  if (!st.isFile()) {
+    throw new DataError(
+      st.isSymbolicLink() ? "symlink-refused" : "history-not-a-file",
+      `${file} is ${st.isSymbolicLink() ? "a symbolic link" : "not a regular file"}; sdd appends history only to a real file; nothing was written`,
+      { file, fix: `move it away: mv ${file} ${file}.bad` },
+    );
+  }
+}
+
 export function appendHistory(specsDir: string, id: string, entry: HistoryEntry): void {
   ownDir(join(specsDir, HISTORY_DIR));
   const file = historyFile(specsDir, id);

@@ -14,12 +14,12 @@ import { resolveSpec } from "./discovery.js";
 import type { Plan, PlanContext, SpecRef } from "../spec/plan.js";
 import { ConflictError, FindingsError, SddError, UsageError } from "../errors.js";
 import type { RawFinding } from "../findings.js";
-import { appendHistory, lastSeq, writeBackup } from "./history.js";
+import { appendHistory, checkHistoryWritable, lastSeq, writeBackup } from "./history.js";
 import { serializeJson } from "../json/write.js";
 import { DEFAULT_LOCK_TIMEOUT_MS, stopPoint, withSpecLock, type LockGuard } from "./lock.js";
 import { readJsonFile } from "./spec-file.js";
 import { applyRollup, type RollupChange } from "../spec/rollup.js";
-import { DEFAULT_JOURNALED_TYPES, isObject, type JsonObject } from "../spec/model.js";
+import { DEFAULT_JOURNALED_TYPES, isObject } from "../spec/model.js";
 import { specFindings } from "../spec/check.js";
 import { finishPendingMove, markerFile, sha256, writeMarker } from "./pending-move.js";
 
@@ -35,6 +35,8 @@ export interface TransactionOptions {
   dryRun?: boolean;
   lockTimeoutMs?: number;
   journaledTypes?: readonly string[];
+  /** Write a file with duplicate keys, keeping the last of each (only `sdd fix` asks). */
+  collapseDuplicateKeys?: boolean;
 }
 
 export interface TransactionResult<T> {
@@ -112,9 +114,28 @@ export async function transact<T>(options: TransactionOptions, planner: (ctx: Pl
       throw new FindingsError("spec-not-object", `${ref.file}: a spec must be a JSON object`, { file: ref.file, line: 1, column: 1 });
     }
     const before = loaded.value;
+    // JSON.parse kept the last of each duplicated key; writing that back would silently
+    // drop the others, so a write is refused until someone chooses.
+    const duplicates = loaded.source.duplicateKeys;
+    const collapsing = duplicates.length > 0 && options.collapseDuplicateKeys === true;
+    if (duplicates.length > 0 && !collapsing) {
+      const d = duplicates[0] as (typeof duplicates)[number];
+      const at = loaded.source.position(d.offset);
+      throw new FindingsError(
+        "duplicate-keys",
+        `${ref.file}:${at.line}:${at.column}: key ${JSON.stringify(d.key)} appears more than once at ${d.pointer || "/"}${duplicates.length > 1 ? ` (and ${duplicates.length - 1} more duplicate key(s))` : ""}; refusing to write, which would keep only the last value; nothing was written`,
+        {
+          file: ref.file,
+          line: at.line,
+          column: at.column,
+          fix: `keep one of the members by hand, or sdd fix ${ref.id} (keeps the last of each)`,
+        },
+      );
+    }
     const ts = timestamp(options.env);
     const plan = planner({ doc: before, ref, timestamp: ts });
-    const after = jsonpatch.deepClone(before) as JsonObject;
+    // structuredClone, not a JSON round trip: 1E400 parses to Infinity, which JSON turns into null.
+    const after = structuredClone(before);
     try {
       jsonpatch.applyPatch(after, plan.ops, true, true);
     } catch (err) {
@@ -130,7 +151,7 @@ export async function transact<T>(options: TransactionOptions, planner: (ctx: Pl
     }
     const contentOps = jsonpatch.compare(before, after);
     const moving = plan.moveTo !== undefined && plan.moveTo !== ref.folder;
-    const changed = contentOps.length > 0 || moving;
+    const changed = contentOps.length > 0 || moving || collapsing;
     if (changed && typeof after.last_updated === "string") after.last_updated = ts;
     const patch = jsonpatch.compare(before, after);
     const target = moving ? join(options.specsDir, plan.moveTo as string, `${ref.id}.json`) : ref.file;
@@ -166,6 +187,7 @@ export async function transact<T>(options: TransactionOptions, planner: (ctx: Pl
     guard?.refresh();
     const text = serializeJson(after, loaded.style, loaded.source.lexemesForWrite(loaded.style));
     guard?.refresh();
+    checkHistoryWritable(options.specsDir, ref.id);
     const seq = lastSeq(options.specsDir, ref.id) + 1;
     const mode = statSync(ref.file).mode & 0o7777;
     writeBackup(options.specsDir, ref.id, seq, readFileSync(ref.file), mode);
