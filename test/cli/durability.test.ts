@@ -132,6 +132,21 @@ describe("a write refuses", () => {
   });
 });
 
+describe("paths a user gives", () => {
+  it("through a symlinked folder that points outside the project are refused (log render --output, --baseline)", async () => {
+    const { dir } = tree();
+    const outside = tempTree();
+    symlinkSync(outside, join(dir, "link"));
+    const render = await runCli(["log", "render", "--output", "link/log.md"], { cwd: dir });
+    expect(render.code, render.stderr).toBe(2);
+    expect(render.stderr).toContain("outside the project");
+    const base = await runCli(["check-journaling", "--update-baseline", "--baseline", "link/baseline.json"], { cwd: dir });
+    expect(base.code, base.stderr).toBe(2);
+    expect(base.stderr).toContain("outside the project");
+    expect(readdirSync(outside)).toEqual([]);
+  });
+});
+
 describe("errors after and around the write", () => {
   it("a history that cannot be appended once the change is written: exit 0 with a warning naming the file", async () => {
     const { specs, file, dir } = tree();
