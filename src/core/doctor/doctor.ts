@@ -8,11 +8,21 @@
 import { copyFileSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import jsonpatch from "fast-json-patch";
-import { TEMP_SUFFIX, writeFileAtomic } from "../store/atomic.js";
+import { asFileError, TEMP_SUFFIX, writeFileAtomic } from "../store/atomic.js";
+import { movedSpecFile } from "../store/spec-file.js";
 import { timestamp } from "../clock.js";
 import { listSpecFiles, type SpecsLocation } from "../store/discovery.js";
 import { SddError } from "../errors.js";
-import { appendHistory, backupDir, BACKUPS_DIR, HISTORY_DIR, lastSeq, listBackups, readHistory, type HistoryEntry } from "../store/history.js";
+import {
+  appendHistory,
+  backupDir,
+  BACKUPS_DIR,
+  HISTORY_DIR,
+  lastSeq,
+  listBackups,
+  readHistory,
+  type HistoryEntry,
+} from "../store/history.js";
 import { decodeUtf8, detectStyle, JsonSource, parseJson } from "../json/source.js";
 import { serializeJson } from "../json/write.js";
 import { LOCK_STALE_MS, LOCKS_DIR, OWNER_SUFFIX, withSpecLockNow } from "../store/lock.js";
@@ -143,6 +153,9 @@ export function runDoctor(o: DoctorOptions): DoctorProblem[] {
   for (const n of safeList(historyDir).filter((f) => f.endsWith(".move"))) {
     const id = n.slice(0, -".move".length);
     const f = join(historyDir, n);
+    // A live writer holds the lock while its move is in progress: not a leftover.
+    const lockAge = ageOf(join(specsDir, LOCKS_DIR, `${id}.lock`), now);
+    if (lockAge !== undefined && lockAge < LOCK_STALE_MS) continue;
     const p: DoctorProblem = {
       kind: "unfinished-move",
       file: show(f),
@@ -229,9 +242,27 @@ export function runDoctor(o: DoctorOptions): DoctorProblem[] {
   }
 
   const byId = new Map<string, string[]>();
-  for (const ref of listSpecFiles(specsDir)) {
+  for (const listed of listSpecFiles(specsDir)) {
+    let ref = listed;
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(ref.file);
+    } catch (err) {
+      // Moved by another process since the listing: look once where it went.
+      const moved = movedSpecFile(ref.file);
+      if (moved === undefined) {
+        if ((err as NodeJS.ErrnoException).code === "ENOENT") continue;
+        throw asFileError(err, ref.file, "read");
+      }
+      ref = { ...ref, file: moved.file, folder: moved.folder };
+      try {
+        bytes = readFileSync(ref.file);
+      } catch {
+        continue;
+      }
+    }
+    if (byId.get(ref.id)?.includes(ref.file) === true) continue;
     byId.set(ref.id, [...(byId.get(ref.id) ?? []), ref.file]);
-    const bytes = readFileSync(ref.file);
     const value = parseable(bytes, ref.file);
     if (value === undefined) {
       const p: DoctorProblem = { kind: "unparseable", file: show(ref.file), message: "the spec does not parse", fixed: false };
