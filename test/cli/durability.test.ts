@@ -261,3 +261,33 @@ describe("doctor", () => {
     expect(JSON.parse(readFileSync(histFile, "utf8").trim())).toEqual(entry);
   });
 });
+
+describe("the merge driver", () => {
+  it("refuses (exit 1, markers) a merge whose result fails validation although both sides pass", async () => {
+    const base = makeSpec(ID);
+    const ours = makeSpec(ID, (s) => {
+      delete s.hierarchy["task-1-2"];
+      s.hierarchy["phase-1"].children = ["task-1-1", "verify-1-1"];
+      s.hierarchy["phase-1"].total_tasks = 2;
+      s.hierarchy["spec-root"].total_tasks = 2;
+    });
+    const theirs = makeSpec(ID, (s) => {
+      s.hierarchy["task-1-1"].dependencies.depends = ["task-1-2"];
+    });
+    const dir = tempTree({ "base.json": base, "ours.json": ours, "theirs.json": theirs });
+    for (const [side, spec] of [
+      ["ours", ours],
+      ["theirs", theirs],
+    ] as const) {
+      const one = specsTree([{ spec }]);
+      const v = await runCli(["validate", "--specs-dir", join(one, "specs")], { cwd: one });
+      expect(v.code, `${side}: ${v.stdout}`).toBe(0);
+    }
+    const r = await runCli(["merge-driver", "base.json", "ours.json", "theirs.json", `specs/active/${ID}.json`, "--json"], { cwd: dir });
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    const doc = oneJson(r.stdout);
+    expect(doc.merged).toBe(false);
+    expect(doc.invalid.join("\n")).toContain("task-1-2");
+    expect(readFileSync(join(dir, "ours.json"), "utf8").startsWith("<<<<<<< ours\n")).toBe(true);
+  });
+});
