@@ -1,9 +1,19 @@
 import type { Command } from "commander";
 import type { CliContext } from "./_shared.js";
-import { defaultAuthor, runMutation, withMutationOptions, type MutationFlags } from "./_mutation.js";
+import {
+  defaultAuthor,
+  entryTypeOption,
+  requireNonEmpty,
+  runMutation,
+  textOption,
+  withMutationOptions,
+  type MutationFlags,
+} from "./_mutation.js";
 
 interface CompleteTaskFlags extends MutationFlags {
   note?: string;
+  noteFile?: string;
+  journalContentFile?: string;
   journalTitle?: string;
   journalContent?: string;
   entryType: string;
@@ -18,15 +28,20 @@ export function register(program: Command, ctx: CliContext): void {
       .argument("<spec>", "spec id or file")
       .argument("<task>", "node id")
       .option("--note <text>", "status note, also added to the journal entry")
+      .option("--note-file <file>", "the status note from a file, or - for stdin")
       .option("--journal-title <title>", 'journal entry title (default "Task Completed: <title>")')
       .option("--journal-content <text>", "journal entry content")
-      .option("--entry-type <type>", "journal entry type", "status_change")
+      .option("--journal-content-file <file>", "journal entry content from a file, or - for stdin")
+      .addOption(entryTypeOption("--entry-type <type>", "journal entry type", "status_change"))
       .option("--author <name>", "journal author (default $SDD_AUTHOR or sdd)"),
   ).action(async (spec: string, task: string, flags: CompleteTaskFlags) => {
     const [{ planCompleteTask }, { getNode }] = await Promise.all([
       import("../core/mutations/status.js"),
       import("../core/mutations/node.js"),
     ]);
+    await requireNonEmpty("journal-title", flags.journalTitle);
+    const note = await textOption("note", flags.note, flags.noteFile, ctx.cwd);
+    const journalContent = await textOption("journal-content", flags.journalContent, flags.journalContentFile, ctx.cwd);
     await runMutation(
       ctx,
       flags,
@@ -34,11 +49,11 @@ export function register(program: Command, ctx: CliContext): void {
       spec,
       (c, journaledTypes) => {
         const node = getNode(c.doc, task, c.ref.id, c.ref.file);
-        const content = flags.journalContent ?? `Task ${task} marked as completed.${flags.note === undefined ? "" : ` ${flags.note}`}`;
+        const content = journalContent ?? `Task ${task} marked as completed.${note === undefined ? "" : ` ${note}`}`;
         return planCompleteTask(c, {
           task,
           status: "completed",
-          note: flags.note,
+          note,
           journaledTypes,
           journal: {
             title: flags.journalTitle ?? `Task Completed: ${String(node.title)}`,

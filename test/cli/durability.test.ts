@@ -291,3 +291,30 @@ describe("the merge driver", () => {
     expect(readFileSync(join(dir, "ours.json"), "utf8").startsWith("<<<<<<< ours\n")).toBe(true);
   });
 });
+
+describe("input hygiene", () => {
+  it("--entry-type takes only the listed types, an empty title is refused, long text comes from stdin or a file", async () => {
+    const { specs, file, dir } = tree();
+    const before = readFileSync(file);
+    const bad = await runCli([...journal(specs, "t"), "--entry-type", "bogus"], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("status_change");
+    const empty = await runCli(journal(specs, "  "), { cwd: dir });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain("--title is empty");
+    expect(readFileSync(file).equals(before)).toBe(true);
+
+    const long = "x".repeat(200 * 1024);
+    const fromStdin = await runCli(["add-journal", ID, "--title", "long", "--content-file", "-", "--specs-dir", specs], {
+      cwd: dir,
+      input: long,
+    });
+    expect(fromStdin.code, fromStdin.stderr).toBe(0);
+    writeFileSync(join(dir, "note.txt"), "a note from a file\n");
+    const note = await runCli(["complete-task", ID, "task-1-1", "--note-file", "note.txt", "--specs-dir", specs], { cwd: dir });
+    expect(note.code, note.stderr).toBe(0);
+    const doc = JSON.parse(readFileSync(file, "utf8"));
+    expect(doc.journal[0].content).toBe(long);
+    expect(doc.hierarchy["task-1-1"].metadata.status_note).toBe("a note from a file");
+  });
+});
