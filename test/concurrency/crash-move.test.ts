@@ -99,7 +99,9 @@ it(
     const stats = { kills: 0, before: 0, after: 0, finishedByDoctor: 0, undoneByDoctor: 0, finished: 0 };
     let applied = 0;
     let aim = 0;
-    for (let attempt = 0; stats.kills < KILLS; attempt++) {
+    // Bounded: how many runs a kill lands in depends on the machine's load.
+    let attempt = 0;
+    for (; stats.kills < KILLS && attempt < KILLS * 6; attempt++) {
       const [folder] = where(specsDir);
       expect(folder).toBeDefined();
       const beforeBytes = readFileSync(join(specsDir, folder as string, `${ID}.json`));
@@ -114,7 +116,7 @@ it(
       const plan = await transact({ specsDir, spec: ID, cwd: dir, env, command: argv[0] as string, dryRun: true }, planner);
       const expected = jsonpatch.applyPatch(jsonpatch.deepClone(before), plan.patch, true, false).newDocument;
 
-      const killAt = attempt === 0 ? undefined : Math.round(aim * (0.5 + Math.random() * 0.55));
+      const killAt = attempt === 0 ? undefined : Math.round(aim * (0.3 + Math.random() * 0.75));
       const r = await run([...argv, "--specs-dir", specsDir], env, killAt);
       if (attempt === 0) aim = r.ms;
       const label = `attempt ${attempt}: ${argv.join(" ")} from ${String(folder)} (${r.signal ?? r.code})`;
@@ -165,5 +167,5 @@ it(
         `(${stats.finishedByDoctor} finished and ${stats.undoneByDoctor} undone by doctor --fix); ${stats.finished} runs finished before their kill`,
     );
   },
-  120_000 + KILLS * 15_000,
+  120_000 + KILLS * 6 * 8_000,
 );
