@@ -318,3 +318,29 @@ describe("input hygiene", () => {
     expect(doc.hierarchy["task-1-1"].metadata.status_note).toBe("a note from a file");
   });
 });
+
+describe("stored text on a terminal", () => {
+  it("control characters in a title are shown escaped, not sent to the terminal", async () => {
+    const { run } = await import("../../src/cli.js");
+    const { specs, dir } = tree();
+    const r = await runCli([...journal(specs, "x"), "--title", "ok"], { cwd: dir });
+    expect(r.code).toBe(0);
+    const file = join(specs, "active", `${ID}.json`);
+    const doc = JSON.parse(readFileSync(file, "utf8"));
+    doc.hierarchy["task-1-1"].title = "Evil\u001b]0;owned\u0007\rtitle";
+    writeFileSync(file, JSON.stringify(doc, null, 2));
+    let out = "";
+    const io = {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: "1" },
+      stdout: (s: string) => (out += s),
+      stderr: () => undefined,
+      stdoutIsTTY: true,
+      stdinIsTTY: false,
+    };
+    await run(["task-info", ID, "task-1-1", "--specs-dir", specs], io);
+    expect(out).toContain("Evil\\x1b]0;owned\\x07\\x0dtitle");
+    expect(out).not.toContain("\u001b]");
+    expect(out).not.toContain("\r");
+  });
+});
