@@ -164,7 +164,7 @@ it(
     }
     console.log(
       `crash-move: ${stats.kills} kills: ${stats.before} left the state before, ${stats.after} the state after ` +
-        `(${stats.finishedByDoctor} finished and ${stats.undoneByDoctor} undone by doctor --fix); ${stats.finished} runs finished before their kill`,
+        `(${stats.finishedByDoctor} finished and ${stats.undoneByDoctor} undone by doctor --fix); ${stats.finished} runs finished before their kill; ${attempt} runs`,
     );
   },
   120_000 + KILLS * 6 * 8_000,

@@ -228,10 +228,11 @@ export async function saveItem(
   options: { create?: boolean; lockTimeoutMs?: number } = {},
 ): Promise<string> {
   const file = itemFile(places, item.id);
-  await withSpecLock(places.dir, `item-${item.id}`, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, () => {
+  await withSpecLock(places.dir, `item-${item.id}`, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, (guard) => {
     if (options.create === true && existsSync(file))
       throw new ConflictError("item-exists", `work item ${item.id} already exists: ${file}`, { file });
-    writeFileAtomic(file, workItemJson(item));
+    // A writer that outlived its lock must not overwrite the item (exit 3, nothing written).
+    writeFileAtomic(file, workItemJson(item), { beforeRename: () => guard.assertHeld() });
   });
   return file;
 }
@@ -259,7 +260,7 @@ export async function updateItem(
 ): Promise<{ file: string; before: WorkItem; item: WorkItem }> {
   const id = itemIdOf(places, arg, cwd);
   const file = itemFile(places, id);
-  return withSpecLock(places.dir, `item-${id}`, lockTimeoutMs, () => {
+  return withSpecLock(places.dir, `item-${id}`, lockTimeoutMs, (guard) => {
     const before = readValidItem(places, file, arg, cwd);
     const item = edit(before);
     const invalid = itemProblems(item);
@@ -267,7 +268,8 @@ export async function updateItem(
       throw new FindingsError("work-item-invalid", `the work item would be invalid: ${invalid}; nothing was written`, { file });
     if (item.id !== id)
       throw new FindingsError("work-item-invalid", `a work item's id cannot change (${id}); nothing was written`, { file });
-    writeFileAtomic(file, workItemJson(item));
+    // A writer that outlived its lock must not overwrite the item (exit 3, nothing written).
+    writeFileAtomic(file, workItemJson(item), { beforeRename: () => guard.assertHeld() });
     return { file, before, item };
   });
 }
