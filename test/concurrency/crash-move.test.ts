@@ -157,8 +157,10 @@ it(
         .filter((l) => l !== "");
       expect(history.length, `${label}: history`).toBe(applied);
       expect(JSON.parse(history[history.length - 1] ?? "{}").moved_to, label).toBe(now[0]);
-      // Move the aim towards the moment of the move: later when a kill left the state before.
-      if (r.signal === "SIGKILL") aim *= now[0] === folder ? 1.05 : 0.95;
+      // Aim at the end of a run (the move is its last step): follow the runs that finished
+      // before their kill, nudge later after a kill that left the state before.
+      if (r.signal !== "SIGKILL") aim = 0.5 * aim + 0.5 * r.ms;
+      else if (now[0] === folder) aim *= 1.05;
       // Let a lock left by the killed writer go stale, so the next run takes it over at once.
       await untilStale(lock);
     }

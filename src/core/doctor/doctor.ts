@@ -191,7 +191,7 @@ export function runDoctor(o: DoctorOptions): DoctorProblem[] {
   ];
   for (const { dir, pythonTmp } of tempDirs) {
     for (const n of safeList(dir)) {
-      if (!(n.endsWith(TEMP_SUFFIX) || (pythonTmp && n.endsWith(".tmp")) || (n.endsWith(".tmp") && n.includes(OWNER_SUFFIX)))) continue;
+      if (!(n.endsWith(TEMP_SUFFIX) || (pythonTmp && n.endsWith(".tmp")))) continue;
       const f = join(dir, n);
       const age = ageOf(f, now);
       if (age === undefined || age < minAge) continue;

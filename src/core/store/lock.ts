@@ -15,7 +15,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { asFileError } from "./atomic.js";
+import { asFileError, TEMP_SUFFIX } from "./atomic.js";
 import { ConflictError, DataError, UsageError } from "../errors.js";
 
 export const LOCK_STALE_MS = 5_000;
@@ -93,7 +93,7 @@ function tryAcquire(target: string, key: string): Held | undefined {
     }
     const held: Held = { key, dir, ownerFile: dir + OWNER_SUFFIX, token: newToken(), ino: 0, mtimeMs: 0, released: false };
     try {
-      const tmp = `${held.ownerFile}.${held.token}.tmp`;
+      const tmp = `${held.ownerFile}.${held.token}${TEMP_SUFFIX}`;
       writeFileSync(tmp, held.token + "\n");
       renameSync(tmp, held.ownerFile);
       const st = statSync(dir);
