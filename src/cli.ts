@@ -5,7 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { CliContext, globalOptionsHelp, hoistGlobalOptions, type CliIo } from "./commands/_shared.js";
 import { commandsFor } from "./commands/index.js";
-import { InternalError, SddError, UsageError } from "./core/errors.js";
+import { DataError, InternalError, SddError, UsageError } from "./core/errors.js";
 import { envelope, errorPayload } from "./ui/envelope.js";
 import type { Prompter } from "./ui/prompts.js";
 import { VERSION } from "./version.js";
@@ -103,7 +103,9 @@ export async function run(args: string[], io: CliIo, prompter?: Prompter): Promi
       );
     }
     const err =
-      caught instanceof SddError ? caught : new InternalError(caught instanceof Error ? caught.message : String(caught), { cause: caught });
+      caught instanceof SddError
+        ? caught
+        : (osError(caught) ?? new InternalError(caught instanceof Error ? caught.message : String(caught), { cause: caught }));
     if (!(caught instanceof SddError) && io.env.SDD_DEBUG) io.stderr(`${(caught as Error).stack ?? String(caught)}\n`);
     return reportError(ctx, err, ctx.format === "json" || wantsJson(args));
   }
@@ -118,4 +120,25 @@ function reportError(ctx: CliContext, err: SddError, json: boolean): number {
     if (err.fix !== undefined) ctx.io.stderr(`  fix: ${err.fix}\n`);
   }
   return err.exitCode;
+}
+
+/**
+ * An operating-system error that no step turned into a user error (a folder made
+ * read-only, a file that vanished mid-command): exit 4 naming the file, not "a bug in sdd".
+ */
+function osError(caught: unknown): SddError | undefined {
+  const e = caught as NodeJS.ErrnoException | undefined;
+  if (!(e instanceof Error) || typeof e.code !== "string" || !/^E[A-Z0-9]+$/.test(e.code)) return undefined;
+  const file = typeof e.path === "string" ? e.path : undefined;
+  const destPath = (e as { dest?: unknown }).dest;
+  const dest = typeof destPath === "string" ? ` -> ${destPath}` : "";
+  const what = /^[A-Z0-9_]+: ([^,]+)/.exec(e.message)?.[1] ?? e.message;
+  return new DataError(
+    "io-error",
+    `${file === undefined ? "" : `${file}${dest}: `}${e.syscall ?? "file operation"} failed (${e.code}: ${what})`,
+    {
+      ...(file === undefined ? {} : { file }),
+      fix: "Check the file's permissions and the free disk space, then retry.",
+    },
+  );
 }

@@ -145,7 +145,7 @@ if (!isMainThread && typeof workerData === "object" && workerData !== null && JO
     await runOnWorker(job);
   } else {
     // Interrupted: drop any half-written temp file; the spec itself is untouched until the
-    // atomic rename, and proper-lockfile releases held locks on exit.
+    // atomic rename, and held locks are released on exit (core/store/lock.ts).
     for (const signal of Object.keys(SIGNAL_EXIT) as HandledSignal[]) {
       process.on(signal, () => {
         removePendingTempFiles();

@@ -33,6 +33,7 @@ export async function executeMutation<T extends object>(
   command: string,
   spec: string,
   planner: (c: PlanContext, journaledTypes: ReadonlySet<string>) => Plan<T>,
+  extra: { collapseDuplicateKeys?: boolean } = {},
 ): Promise<TransactionResult<T>> {
   ctx.setGlobals(flags, ["text", "json"]);
   const [{ findSpecsDir }, { transact }, { parseLockTimeout }] = await Promise.all([
@@ -52,6 +53,7 @@ export async function executeMutation<T extends object>(
       dryRun: flags.dryRun === true,
       lockTimeoutMs: parseLockTimeout(flags.lockTimeout, cfg.lockTimeoutMs),
       ...(cfg.journaledTypes === undefined ? {} : { journaledTypes: cfg.journaledTypes }),
+      ...extra,
     },
     (c) => planner(c, journaledTypesOf(cfg.journaledTypes)),
   );
@@ -79,6 +81,7 @@ export async function runMutation<T extends object>(
       rollup: result.rollup,
       patch: result.patch,
       ...(result.history_seq === undefined ? {} : { history_seq: result.history_seq }),
+      ...(result.warnings === undefined ? {} : { warnings: result.warnings }),
       ...(result.moved_from === undefined ? {} : { moved_from: result.moved_from }),
     },
     text: (style) => {
@@ -93,9 +96,60 @@ export async function runMutation<T extends object>(
       return [head, ...result.rollup.map((r) => `  ${r.id}: ${r.from} -> ${r.to} (roll-up)`)];
     },
   });
+  if (ctx.format !== "json") {
+    for (const w of result.warnings ?? []) ctx.io.stderr(`${ctx.style().yellow("warning")}: ${w}\n`);
+  }
   return result;
 }
 
 export function defaultAuthor(env: NodeJS.ProcessEnv): string {
   return env.SDD_AUTHOR !== undefined && env.SDD_AUTHOR !== "" ? env.SDD_AUTHOR : "sdd";
+}
+
+/** Journal entry types (as the validation rule accepts them). */
+export const ENTRY_TYPES = ["status_change", "deviation", "blocker", "decision", "note", "completion"] as const;
+
+export function entryTypeOption(flag: string, description: string, fallback: string): Option {
+  return new Option(flag, description).choices(ENTRY_TYPES).default(fallback);
+}
+
+/**
+ * A text given inline or from a file (`-` for stdin): one argument is capped at 128 KiB by
+ * the operating system, a file is not. Undefined when neither is given.
+ */
+export async function textOption(
+  name: string,
+  inline: string | undefined,
+  file: string | undefined,
+  cwd: string,
+): Promise<string | undefined> {
+  const { UsageError } = await import("../core/errors.js");
+  if (inline !== undefined && file !== undefined) throw new UsageError(`give --${name} or --${name}-file, not both`);
+  if (file === undefined) return inline;
+  const fs = await import("node:fs");
+  const path = await import("node:path");
+  try {
+    const text = file === "-" ? await readStdin() : fs.readFileSync(path.resolve(cwd, file), "utf8");
+    return text.replace(/\r?\n$/, "");
+  } catch (err) {
+    throw new UsageError(`--${name}-file ${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { file });
+  }
+}
+
+/** All of stdin (a pipe may be non-blocking, so it is read as a stream, not with readFileSync(0)). */
+function readStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    process.stdin.on("data", (c: Buffer) => chunks.push(c));
+    process.stdin.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    process.stdin.on("error", reject);
+  });
+}
+
+/** A title must say something. */
+export async function requireNonEmpty(name: string, value: string | undefined): Promise<void> {
+  if (value !== undefined && value.trim() === "") {
+    const { UsageError } = await import("../core/errors.js");
+    throw new UsageError(`--${name} is empty; give a title that says what the entry is about`);
+  }
 }

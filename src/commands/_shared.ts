@@ -160,8 +160,20 @@ export class CliContext {
         for (const line of formatFindingsText(shown, style)) this.io.stdout(line + "\n");
       }
     }
-    for (const line of outcome.text(style)) this.io.stdout(line + "\n");
+    const safe = this.io.stdoutIsTTY ? escapeControls : (l: string): string => l;
+    for (const line of outcome.text(style)) this.io.stdout(safe(line) + "\n");
   }
+}
+
+/**
+ * Stored text (titles, notes, journal content) printed to a terminal must not drive it: a
+ * control character is shown escaped (`\x1b`), except tabs and the colour codes sdd writes.
+ */
+export function escapeControls(line: string): string {
+  // eslint-disable-next-line no-control-regex
+  return line.replace(/\x1b\[[0-9;]*m|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (m) =>
+    m.length > 1 ? m : `\\x${m.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
 }
 
 export const ALL_FORMATS: readonly OutputFormat[] = ["text", "json", "github", "sarif"];

@@ -1,10 +1,19 @@
 import type { Command } from "commander";
 import type { CliContext } from "./_shared.js";
-import { defaultAuthor, runMutation, withMutationOptions, type MutationFlags } from "./_mutation.js";
+import {
+  defaultAuthor,
+  entryTypeOption,
+  requireNonEmpty,
+  runMutation,
+  textOption,
+  withMutationOptions,
+  type MutationFlags,
+} from "./_mutation.js";
 
 interface AddJournalFlags extends MutationFlags {
   title: string;
-  content: string;
+  content?: string;
+  contentFile?: string;
   taskId?: string;
   entryType: string;
   author?: string;
@@ -17,12 +26,19 @@ export function register(program: Command, ctx: CliContext): void {
       .description("append a journal entry; with --task-id the node counts as journaled")
       .argument("<spec>", "spec id or file")
       .requiredOption("--title <title>", "entry title")
-      .requiredOption("--content <text>", "entry text")
+      .option("--content <text>", "entry text")
+      .option("--content-file <file>", "entry text from a file, or - for stdin (for long text)")
       .option("--task-id <id>", "the node the entry is about (must exist)")
-      .option("--entry-type <type>", "status_change, deviation, blocker, decision or note", "note")
+      .addOption(entryTypeOption("--entry-type <type>", "the kind of entry", "note"))
       .option("--author <name>", "author (default $SDD_AUTHOR or sdd)"),
   ).action(async (spec: string, flags: AddJournalFlags) => {
     const { planJournal } = await import("../core/mutations/status.js");
+    await requireNonEmpty("title", flags.title);
+    const content = await textOption("content", flags.content, flags.contentFile, ctx.cwd);
+    if (content === undefined) {
+      const { UsageError } = await import("../core/errors.js");
+      throw new UsageError("give the entry text with --content or --content-file");
+    }
     await runMutation(
       ctx,
       flags,
@@ -31,7 +47,7 @@ export function register(program: Command, ctx: CliContext): void {
       (c) => ({
         ops: planJournal(c, {
           title: flags.title,
-          content: flags.content,
+          content,
           entryType: flags.entryType,
           author: flags.author ?? defaultAuthor(ctx.env),
           taskId: flags.taskId,

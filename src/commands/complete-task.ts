@@ -1,9 +1,19 @@
 import type { Command } from "commander";
 import type { CliContext } from "./_shared.js";
-import { defaultAuthor, runMutation, withMutationOptions, type MutationFlags } from "./_mutation.js";
+import {
+  defaultAuthor,
+  entryTypeOption,
+  requireNonEmpty,
+  runMutation,
+  textOption,
+  withMutationOptions,
+  type MutationFlags,
+} from "./_mutation.js";
 
 interface CompleteTaskFlags extends MutationFlags {
   note?: string;
+  noteFile?: string;
+  journalContentFile?: string;
   journalTitle?: string;
   journalContent?: string;
   entryType: string;
@@ -20,9 +30,11 @@ export function register(program: Command, ctx: CliContext): void {
       .argument("<spec>", "spec id or file")
       .argument("<task>", "node id")
       .option("--note <text>", "status note, also added to the journal entry")
+      .option("--note-file <file>", "the status note from a file, or - for stdin")
       .option("--journal-title <title>", 'journal entry title (default "Task Completed: <title>")')
       .option("--journal-content <text>", "journal entry content")
-      .option("--entry-type <type>", "journal entry type", "status_change")
+      .option("--journal-content-file <file>", "journal entry content from a file, or - for stdin")
+      .addOption(entryTypeOption("--entry-type <type>", "journal entry type", "status_change"))
       .option("--author <name>", "journal author (default $SDD_AUTHOR or sdd)")
       .option("--agent <name>", "the agent completing it, kept as completed_by (default $SDD_AGENT); a claim it holds is released")
       .option("--force", "complete a task another agent holds a live claim on"),
@@ -37,6 +49,9 @@ export function register(program: Command, ctx: CliContext): void {
         import("./_claims.js"),
         import("./_read.js"),
       ]);
+    await requireNonEmpty("journal-title", flags.journalTitle);
+    const note = await textOption("note", flags.note, flags.noteFile, ctx.cwd);
+    const journalContent = await textOption("journal-content", flags.journalContent, flags.journalContentFile, ctx.cwd);
     const agent = agentOf(flags, ctx.env);
     const loc = await locateSpecs(ctx, flags);
     const claimScope = { cwd: ctx.cwd, env: ctx.env, specsDir: loc.specsDir, task };
@@ -56,11 +71,11 @@ export function register(program: Command, ctx: CliContext): void {
             fix: `sdd complete-task ${c.ref.id} ${task} --agent ${guard.holder?.agent ?? "NAME"}   # or add --force`,
           });
         }
-        const content = flags.journalContent ?? `Task ${task} marked as completed.${flags.note === undefined ? "" : ` ${flags.note}`}`;
+        const content = journalContent ?? `Task ${task} marked as completed.${note === undefined ? "" : ` ${note}`}`;
         return planCompleteTask(c, {
           task,
           status: "completed",
-          note: flags.note,
+          note,
           journaledTypes,
           agent,
           journal: {

@@ -54,7 +54,10 @@ export async function runFix(ctx: CliContext, specs: string[], flags: FixFlags):
   for (const spec of specs) {
     let r;
     try {
-      r = await executeMutation(ctx, flags, "fix", spec, (c) => planFix(c, only));
+      r = await executeMutation(ctx, flags, "fix", spec, (c) => planFix(c, only), {
+        // Choosing to repair is choosing the value JSON parsers keep: the last of each key.
+        collapseDuplicateKeys: only === undefined || only.has("json-duplicate-key"),
+      });
     } catch (err) {
       // One unparseable spec must not hide the repairs already saved to the others.
       if (!(err instanceof SddError) || err.exitCode !== ExitCode.unreadable || specs.length === 1) throw err;

@@ -28,6 +28,7 @@ export function register(program: Command, ctx: CliContext): void {
     for (const u of r.unreadable) ctx.io.stderr(`sdd merge-driver: ${u.message}\n`);
     for (const c of r.conflicts)
       ctx.io.stderr(`sdd merge-driver: ${r.file}: conflict at ${c.pointer || "/"}: ours ${shown(c.ours)}, theirs ${shown(c.theirs)}\n`);
+    for (const i of r.invalid) ctx.io.stderr(`sdd merge-driver: ${r.file}: the merged spec would be invalid: ${i}\n`);
     if (!r.merged) {
       ctx.io.stderr(
         `sdd merge-driver: ${r.file}: not merged; it holds both versions between <<<<<<< ours / ======= / >>>>>>> theirs markers. Keep one, apply the other side's change by hand, then run sdd validate.\n`,
@@ -36,7 +37,15 @@ export function register(program: Command, ctx: CliContext): void {
     ctx.report({
       command: "merge-driver",
       exitCode: r.merged ? 0 : 1,
-      payload: { file: r.file, kind: r.kind, merged: r.merged, conflicts: r.conflicts, unreadable: r.unreadable, notes: r.notes },
+      payload: {
+        file: r.file,
+        kind: r.kind,
+        merged: r.merged,
+        conflicts: r.conflicts,
+        unreadable: r.unreadable,
+        notes: r.notes,
+        invalid: r.invalid,
+      },
       text: () => (r.merged ? r.notes.map((n) => `sdd merge-driver: ${r.file}: ${n}`) : []),
     });
   });

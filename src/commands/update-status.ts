@@ -1,11 +1,12 @@
 import { Argument, Option, type Command } from "commander";
 import { STATUSES } from "../core/spec/model.js";
 import type { CliContext } from "./_shared.js";
-import { runMutation, withMutationOptions, type MutationFlags } from "./_mutation.js";
+import { runMutation, textOption, withMutationOptions, type MutationFlags } from "./_mutation.js";
 
 interface UpdateStatusFlags extends MutationFlags {
   from?: string;
   note?: string;
+  noteFile?: string;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -19,8 +20,10 @@ export function register(program: Command, ctx: CliContext): void {
       .addOption(
         new Option("--from <status>", "compare-and-swap: change only if the current status is this (else exit 3)").choices(STATUSES),
       )
-      .option("--note <text>", "record a status note"),
+      .option("--note <text>", "record a status note")
+      .option("--note-file <file>", "the status note from a file, or - for stdin"),
   ).action(async (specArg: string | undefined, taskArg: string | undefined, statusArg: string | undefined, flags: UpdateStatusFlags) => {
+    const note = await textOption("note", flags.note, flags.noteFile, ctx.cwd);
     const { spec, task, status } = await askMissing(ctx, flags, specArg, taskArg, statusArg);
     const [{ planStatusChange }, { parseStatus }] = await Promise.all([
       import("../core/mutations/status.js"),
@@ -36,7 +39,7 @@ export function register(program: Command, ctx: CliContext): void {
           task,
           status: parseStatus(status),
           from: flags.from === undefined ? undefined : parseStatus(flags.from),
-          note: flags.note,
+          note,
           journaledTypes,
         }),
       (r) => `${r.result.task_id}: ${r.result.old_status} -> ${r.result.new_status} (${r.spec_id})`,

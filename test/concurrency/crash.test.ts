@@ -266,6 +266,8 @@ async function lane(runner: Runner, specsDir: string, cwd: string, id: string, s
         /^(pending|active|completed|archived)\/[^/]+\.json$/.test(f) ||
         /^\.history\/[^/]+\.jsonl$/.test(f) ||
         /^\.backups\/[^/]+\/\d+\.json$/.test(f) ||
+        // The owner token of a lock whose holder was killed (taken over by the next writer).
+        /^\.locks\/[^/]+\.lock\.owner$/.test(f) ||
         f.endsWith(".sdd-tmp");
       expect(ok, `unexpected file ${f}`).toBe(true);
       if (/^\.backups\/[^/]+\/\d+\.json$/.test(f)) JSON.parse(readFileSync(join(specsDir, f), "utf8"));

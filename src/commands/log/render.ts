@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { resolve, sep } from "node:path";
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "../_shared.js";
 import { worklog } from "./_places.js";
@@ -21,12 +21,14 @@ export function register(log: Command, ctx: CliContext): void {
   ).action(async (flags: RenderFlags) => {
     ctx.setGlobals(flags, ["text", "json"]);
     const { loc, places, store } = await worklog(ctx, flags);
-    const [{ lineDiff }, { writeFileAtomic }, { displayPath }, { DataError, FindingsError, UsageError }] = await Promise.all([
-      import("../../core/worklog/text-diff.js"),
-      import("../../core/store/atomic.js"),
-      import("../../core/paths.js"),
-      import("../../core/errors.js"),
-    ]);
+    const [{ lineDiff }, { writeFileAtomic }, { displayPath }, { DataError, FindingsError, UsageError }, { writesInside }] =
+      await Promise.all([
+        import("../../core/worklog/text-diff.js"),
+        import("../../core/store/atomic.js"),
+        import("../../core/paths.js"),
+        import("../../core/errors.js"),
+        import("../../core/store/inside.js"),
+      ]);
     const { items, unreadable } = store.readItems(places, ctx.cwd);
     const bad = unreadable[0];
     if (bad !== undefined)
@@ -43,7 +45,7 @@ export function register(log: Command, ctx: CliContext): void {
     }
     const target = flags.output !== undefined ? resolve(ctx.cwd, flags.output) : places.logFile;
     // Paths a user gives never let a write land outside the project.
-    if (flags.check !== true && !resolve(target).startsWith(resolve(places.root) + sep)) {
+    if (flags.check !== true && !writesInside(target, places.root)) {
       throw new UsageError(`--output ${flags.output ?? ""} is outside the project (${places.root}); nothing was written`, {
         code: "outside-project",
       });

@@ -5,23 +5,34 @@
  * temp files, stale locks, duplicate ids, and links to work items that do not exist.
  * A corrupt file is never deleted: it is kept beside the backups.
  */
-import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from "node:fs";
+import { copyFileSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import jsonpatch from "fast-json-patch";
-import { TEMP_SUFFIX, writeFileAtomic } from "../store/atomic.js";
+import { asFileError, TEMP_SUFFIX, writeFileAtomic } from "../store/atomic.js";
+import { movedSpecFile } from "../store/spec-file.js";
 import { timestamp } from "../clock.js";
 import { listSpecFiles, type SpecsLocation } from "../store/discovery.js";
 import { SddError } from "../errors.js";
-import { appendHistory, backupDir, lastSeq, listBackups, readHistory, type HistoryEntry } from "../store/history.js";
+import {
+  appendHistory,
+  backupDir,
+  BACKUPS_DIR,
+  HISTORY_DIR,
+  lastSeq,
+  listBackups,
+  readHistory,
+  type HistoryEntry,
+} from "../store/history.js";
 import { decodeUtf8, detectStyle, JsonSource, parseJson } from "../json/source.js";
 import { serializeJson } from "../json/write.js";
-import { LOCK_STALE_MS, LOCKS_DIR, withSpecLockNow } from "../store/lock.js";
+import { LOCK_STALE_MS, LOCKS_DIR, OWNER_SUFFIX, withSpecLockNow } from "../store/lock.js";
+import { finishPendingMove } from "../store/pending-move.js";
 import { displayPath } from "../paths.js";
 import { isObject, SPEC_FOLDERS } from "../spec/model.js";
 import { resolveWorkItemPath } from "../validate/run.js";
 
 export interface DoctorProblem {
-  kind: "unparseable" | "temp-file" | "stale-lock" | "duplicate-id" | "broken-link" | "git-command";
+  kind: "unparseable" | "temp-file" | "stale-lock" | "duplicate-id" | "broken-link" | "git-command" | "unfinished-move";
   file: string;
   message: string;
   fixed: boolean;
@@ -36,6 +47,8 @@ export interface DoctorOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
   fix: boolean;
+  /** The work-item folder, whose temp files and locks doctor also checks. */
+  workItemsDir?: string;
   /** Files younger than this are left alone: a live writer may still be using them. */
   minAgeMs?: number;
 }
@@ -94,6 +107,40 @@ function restore(
   return { ok: false, lost: ["no valid backup exists; restore the file from git"] };
 }
 
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function ageOf(file: string, now: number): number | undefined {
+  try {
+    return now - statSync(file).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Remove a file or an empty directory; true when it is gone. */
+function removed(file: string, missingOk = false): boolean {
+  try {
+    rmSync(file, { recursive: false, force: missingOk });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ERR_FS_EISDIR" || (err as NodeJS.ErrnoException).code === "EISDIR") {
+      try {
+        rmdirSync(file);
+        return true;
+      } catch {
+        return false;
+      }
+    }
+    return (err as NodeJS.ErrnoException).code === "ENOENT";
+  }
+}
+
 export function runDoctor(o: DoctorOptions): DoctorProblem[] {
   const { specsDir } = o.loc;
   const minAge = o.minAgeMs ?? 60_000;
@@ -101,25 +148,55 @@ export function runDoctor(o: DoctorOptions): DoctorProblem[] {
   const problems: DoctorProblem[] = [];
   const show = (f: string): string => displayPath(f, o.cwd);
 
-  // Leftover temp files: sdd's own, and the Python tool's fixed-name <id>.tmp.
-  for (const folder of ["", ...SPEC_FOLDERS]) {
-    const dir = join(specsDir, folder);
-    let names: string[] = [];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      continue;
-    }
-    for (const n of names) {
-      if (!(n.endsWith(TEMP_SUFFIX) || (folder !== "" && n.endsWith(".tmp")))) continue;
-      const f = join(dir, n);
-      const age = now - statSync(f).mtimeMs;
-      if (age < minAge) continue;
-      let fixed = false;
-      if (o.fix) {
-        unlinkSync(f);
-        fixed = true;
+  // A move a crash interrupted: finished (or undone) under the spec's lock.
+  const historyDir = join(specsDir, HISTORY_DIR);
+  for (const n of safeList(historyDir).filter((f) => f.endsWith(".move"))) {
+    const id = n.slice(0, -".move".length);
+    const f = join(historyDir, n);
+    // A live writer holds the lock while its move is in progress: not a leftover.
+    const lockAge = ageOf(join(specsDir, LOCKS_DIR, `${id}.lock`), now);
+    if (lockAge !== undefined && lockAge < LOCK_STALE_MS) continue;
+    const p: DoctorProblem = {
+      kind: "unfinished-move",
+      file: show(f),
+      message: "a move between folders was interrupted; sdd doctor --fix (or the next write of the spec) finishes it",
+      fixed: false,
+    };
+    if (o.fix) {
+      try {
+        const done = withSpecLockNow(specsDir, id, () => finishPendingMove(specsDir, id));
+        p.fixed = true;
+        p.message =
+          done === undefined
+            ? "the interrupted move was finished meanwhile"
+            : done.outcome === "finished"
+              ? `finished the interrupted move of ${id} to ${done.marker.to}`
+              : `the interrupted move of ${id} had not started: the spec stays at ${done.marker.from}`;
+      } catch (err) {
+        if (!(err instanceof SddError)) throw err;
+        p.message = err.message;
       }
+    }
+    problems.push(p);
+  }
+
+  // Leftover temp files: sdd's own, and the Python tool's fixed-name <id>.tmp; in the spec
+  // folders, the history, each spec's backups and the work-item folder.
+  const tempDirs = [
+    ...["", ...SPEC_FOLDERS].map((folder) => ({ dir: join(specsDir, folder), pythonTmp: folder !== "" })),
+    { dir: historyDir, pythonTmp: false },
+    { dir: join(specsDir, LOCKS_DIR), pythonTmp: false },
+    ...safeList(join(specsDir, BACKUPS_DIR)).map((id) => ({ dir: join(specsDir, BACKUPS_DIR, id), pythonTmp: false })),
+    ...(o.workItemsDir === undefined ? [] : [{ dir: o.workItemsDir, pythonTmp: false }]),
+  ];
+  for (const { dir, pythonTmp } of tempDirs) {
+    for (const n of safeList(dir)) {
+      if (!(n.endsWith(TEMP_SUFFIX) || (pythonTmp && n.endsWith(".tmp")))) continue;
+      const f = join(dir, n);
+      const age = ageOf(f, now);
+      if (age === undefined || age < minAge) continue;
+      let fixed = false;
+      if (o.fix) fixed = removed(f);
       problems.push({
         kind: "temp-file",
         file: show(f),
@@ -129,32 +206,63 @@ export function runDoctor(o: DoctorOptions): DoctorProblem[] {
     }
   }
 
-  // Stale locks: not refreshed within the stale time, so their holder is gone.
-  const locks = join(specsDir, LOCKS_DIR);
-  if (existsSync(locks)) {
-    for (const n of readdirSync(locks)) {
-      if (!n.endsWith(".lock")) continue;
+  // Stale locks: not refreshed within the stale time, so their holder is gone; the spec
+  // locks and the work items' locks. An owner token without its lock is left by a crash.
+  const lockDirs = [join(specsDir, LOCKS_DIR), ...(o.workItemsDir === undefined ? [] : [join(o.workItemsDir, LOCKS_DIR)])];
+  for (const locks of lockDirs) {
+    const names = safeList(locks);
+    for (const n of names) {
       const f = join(locks, n);
-      const age = now - statSync(f).mtimeMs;
-      if (age < LOCK_STALE_MS) continue;
-      let fixed = false;
-      if (o.fix) {
-        rmSync(f, { recursive: true, force: true });
-        fixed = true;
+      if (n.endsWith(".lock")) {
+        const age = ageOf(f, now);
+        if (age === undefined || age < LOCK_STALE_MS) continue;
+        let fixed = false;
+        if (o.fix) {
+          // Only if it is still stale now: a writer may have taken it over meanwhile.
+          const again = ageOf(f, Date.now());
+          fixed = again !== undefined && again >= LOCK_STALE_MS && removed(f + OWNER_SUFFIX, true) && removed(f);
+        }
+        problems.push({
+          kind: "stale-lock",
+          file: show(f),
+          message: `lock not refreshed for ${Math.round(age / 1000)} s: its holder died`,
+          fixed,
+        });
+      } else if (n.endsWith(".lock" + OWNER_SUFFIX) && !names.includes(n.slice(0, -OWNER_SUFFIX.length))) {
+        const age = ageOf(f, now);
+        if (age === undefined || age < LOCK_STALE_MS) continue;
+        problems.push({
+          kind: "stale-lock",
+          file: show(f),
+          message: "the owner token of a lock that is gone (its holder was killed)",
+          fixed: o.fix && removed(f),
+        });
       }
-      problems.push({
-        kind: "stale-lock",
-        file: show(f),
-        message: `lock not refreshed for ${Math.round(age / 1000)} s: its holder died`,
-        fixed,
-      });
     }
   }
 
   const byId = new Map<string, string[]>();
-  for (const ref of listSpecFiles(specsDir)) {
+  for (const listed of listSpecFiles(specsDir)) {
+    let ref = listed;
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(ref.file);
+    } catch (err) {
+      // Moved by another process since the listing: look once where it went.
+      const moved = movedSpecFile(ref.file);
+      if (moved === undefined) {
+        if ((err as NodeJS.ErrnoException).code === "ENOENT") continue;
+        throw asFileError(err, ref.file, "read");
+      }
+      ref = { ...ref, file: moved.file, folder: moved.folder };
+      try {
+        bytes = readFileSync(ref.file);
+      } catch {
+        continue;
+      }
+    }
+    if (byId.get(ref.id)?.includes(ref.file) === true) continue;
     byId.set(ref.id, [...(byId.get(ref.id) ?? []), ref.file]);
-    const bytes = readFileSync(ref.file);
     const value = parseable(bytes, ref.file);
     if (value === undefined) {
       const p: DoctorProblem = { kind: "unparseable", file: show(ref.file), message: "the spec does not parse", fixed: false };

@@ -9,8 +9,9 @@
  * `--update-baseline` rewrites the entries of the specs it checked and keeps the others.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { join, resolve, sep } from "node:path";
+import { join, resolve } from "node:path";
 import { writeFileAtomic } from "../store/atomic.js";
+import { writesInside } from "../store/inside.js";
 import type { SpecsLocation } from "../store/discovery.js";
 import { DataError, ExitCode, type ExitCodeValue } from "../errors.js";
 import { unreadableFinding, type Finding } from "../findings.js";
@@ -98,7 +99,7 @@ export function runCheckJournaling(o: CheckJournalingOptions): CheckJournalingRe
       ? readBaseline(baselineFile)
       : (new Map() as Baseline);
 
-  if (o.updateBaseline === true && baselineFile !== undefined && !resolve(baselineFile).startsWith(resolve(o.loc.config.root) + sep)) {
+  if (o.updateBaseline === true && baselineFile !== undefined && !writesInside(baselineFile, o.loc.config.root)) {
     // Paths a user gives never let a write land outside the project.
     throw new UsageError(`--baseline ${baselineFile} is outside the project (${o.loc.config.root}); nothing was written`, {
       code: "outside-project",

@@ -9,14 +9,16 @@
  * parse until someone resolves it.
  */
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { writeFileAtomic } from "../store/atomic.js";
 import { DataError, NotFoundError, SddError } from "../errors.js";
 import { decodeUtf8, detectStyle, JsonSource, parseJson } from "../json/source.js";
 import { rewriteJson } from "../json/edit.js";
 import { serializeJson } from "../json/write.js";
 import { mergeJson, type MergeConflict, type MergeKind } from "./merge.js";
-import { isObject } from "../spec/model.js";
+import { isObject, SPEC_FOLDERS, type SpecFolder } from "../spec/model.js";
+import { specFindings } from "../spec/check.js";
+import type { RawFinding } from "../findings.js";
 
 export interface MergeDriverOptions {
   /** The three file paths are relative to this directory (git runs drivers at the top of the work tree). */
@@ -44,6 +46,8 @@ export interface MergeDriverResult {
   conflicts: MergeConflict[];
   unreadable: UnreadableSide[];
   notes: string[];
+  /** Validation errors the merged spec would have that neither side has: the merge is refused. */
+  invalid: string[];
 }
 
 interface Side {
@@ -108,7 +112,7 @@ export function runMergeDriver(o: MergeDriverOptions): MergeDriverResult {
   const unreadable: UnreadableSide[] = [];
   for (const s of [base, ours, theirs]) if (s.error !== undefined) unreadable.push({ side: s.name, message: s.error });
   const kind = detectMergeKind([ours.value, theirs.value, base.value]);
-  const result: MergeDriverResult = { file, kind, merged: false, conflicts: [], unreadable, notes: [] };
+  const result: MergeDriverResult = { file, kind, merged: false, conflicts: [], unreadable, notes: [], invalid: [] };
   if (unreadable.length > 0) {
     writeFileAtomic(oursFile, conflictText(ours.bytes, theirs.bytes));
     return result;
@@ -119,6 +123,23 @@ export function runMergeDriver(o: MergeDriverOptions): MergeDriverResult {
   if (merge.conflicts.length > 0) {
     writeFileAtomic(oursFile, conflictText(ours.bytes, theirs.bytes));
     return result;
+  }
+  if (kind === "spec") {
+    // A merge of two valid changes can still be wrong together (one side deletes a task the
+    // other makes a dependency target): errors neither side has make it a conflict.
+    const folder = basename(dirname(file));
+    const ctx = {
+      fileStem: basename(file).replace(/\.json$/i, ""),
+      folder: (SPEC_FOLDERS as readonly string[]).includes(folder) ? (folder as SpecFolder) : undefined,
+    };
+    const errorsOf = (v: unknown): RawFinding[] => specFindings(v, ctx).filter((f) => f.severity === "error");
+    const known = new Set([...errorsOf(ours.value), ...errorsOf(theirs.value)].map((f) => `${f.code} ${f.pointer}`));
+    const fresh = errorsOf(merge.merged).filter((f) => !known.has(`${f.code} ${f.pointer}`));
+    if (fresh.length > 0) {
+      result.invalid = fresh.map((f) => `${f.pointer || "/"}: ${f.message} [${f.code}]`);
+      writeFileAtomic(oursFile, conflictText(ours.bytes, theirs.bytes));
+      return result;
+    }
   }
   // OURS' text with only what the merge changed rewritten; failing that, the whole value
   // in OURS' formatting with the raw text of its unchanged numbers and strings.

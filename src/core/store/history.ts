@@ -8,6 +8,8 @@
  */
 import {
   closeSync,
+  constants,
+  lstatSync,
   fstatSync,
   fsyncSync,
   mkdirSync,
@@ -21,7 +23,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import type { Operation } from "fast-json-patch";
-import { writeFileAtomic } from "./atomic.js";
+import { asFileError, writeFileAtomic } from "./atomic.js";
 import { DataError } from "../errors.js";
 
 export const HISTORY_DIR = ".history";
@@ -104,11 +106,67 @@ function readSyncAt(fd: number, buf: Buffer, off: number, position: number): num
   return readSync(fd, buf, off, buf.length - off, position);
 }
 
+/**
+ * A folder sdd keeps its own files in (`.history/`, `.backups/<id>/`), made if missing. A
+ * symlink there is refused: sdd would append to, or rotate (delete) files in, whatever it
+ * points to.
+ */
+export function ownDir(dir: string): string {
+  try {
+    mkdirSync(dir, { recursive: true });
+    if (lstatSync(dir).isSymbolicLink()) {
+      throw new DataError("symlink-refused", `${dir} is a symbolic link; sdd keeps its history and backups only in real folders`, {
+        file: dir,
+        fix: `replace the link with a folder: rm ${dir} && mkdir ${dir}`,
+      });
+    }
+  } catch (err) {
+    throw asFileError(err, dir, "create the folder");
+  }
+  return dir;
+}
+
+const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+
+/**
+ * Before a write: the history folder is a real folder and the spec's history, if any, a
+ * real file, so the entry can be appended once the change is written.
+ */
+export function checkHistoryWritable(specsDir: string, id: string): void {
+  ownDir(join(specsDir, HISTORY_DIR));
+  const file = historyFile(specsDir, id);
+  let st;
+  try {
+    st = lstatSync(file);
+  } catch {
+    return;
+  }
+  if (!st.isFile()) {
+    throw new DataError(
+      st.isSymbolicLink() ? "symlink-refused" : "history-not-a-file",
+      `${file} is ${st.isSymbolicLink() ? "a symbolic link" : "not a regular file"}; sdd appends history only to a real file; nothing was written`,
+      { file, fix: `move it away: mv ${file} ${file}.bad` },
+    );
+  }
+}
+
 export function appendHistory(specsDir: string, id: string, entry: HistoryEntry): void {
-  const dir = join(specsDir, HISTORY_DIR);
-  mkdirSync(dir, { recursive: true });
+  ownDir(join(specsDir, HISTORY_DIR));
+  const file = historyFile(specsDir, id);
   let line = JSON.stringify(entry) + "\n";
-  const fd = openSync(historyFile(specsDir, id), "a+");
+  let fd: number;
+  try {
+    // Never through a symlink: the line would land in whatever file it points to.
+    fd = openSync(file, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | O_NOFOLLOW, 0o644);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ELOOP") {
+      throw new DataError("symlink-refused", `${file} is a symbolic link; sdd appends history only to a real file`, {
+        file,
+        fix: `remove the link: rm ${file}`,
+      });
+    }
+    throw asFileError(err, file, "append to the history");
+  }
   try {
     // After a torn append (no final newline) start a new line, or this entry would be
     // glued to the torn one and lost with it.
@@ -117,24 +175,23 @@ export function appendHistory(specsDir: string, id: string, entry: HistoryEntry)
     if (size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 10) line = "\n" + line;
     writeSync(fd, line);
     fsyncSync(fd);
+  } catch (err) {
+    throw asFileError(err, file, "append to the history");
   } finally {
     closeSync(fd);
   }
 }
 
-export function writeBackup(specsDir: string, id: string, seq: number, bytes: Uint8Array): string {
-  const dir = backupDir(specsDir, id);
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (err) {
-    throw new DataError("backup-failed", `cannot create the backup directory ${dir}: ${(err as Error).message}`, { file: dir });
-  }
+export function writeBackup(specsDir: string, id: string, seq: number, bytes: Uint8Array, mode?: number): string {
+  ownDir(join(specsDir, BACKUPS_DIR));
+  const dir = ownDir(backupDir(specsDir, id));
   const file = join(dir, `${String(seq).padStart(8, "0")}.json`);
-  writeFileAtomic(file, bytes);
+  writeFileAtomic(file, bytes, mode === undefined ? {} : { mode });
   const all = listBackups(specsDir, id);
   for (const old of all.slice(0, Math.max(0, all.length - BACKUP_KEEP))) {
     try {
-      unlinkSync(old.file);
+      // Only sdd's own backups: a symlink entry is left alone (its target is not ours).
+      if (lstatSync(old.file).isFile()) unlinkSync(old.file);
     } catch {
       // rotated by another process already
     }

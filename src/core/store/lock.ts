@@ -1,29 +1,59 @@
 /**
- * The one lock helper (CONTRACT 6). A spec's lock is keyed by its id, not its path, so it
- * also covers moves between folders: `<specs>/.locks/<id>.lock`, held with proper-lockfile.
+ * The one lock helper. A spec's lock is keyed by its id, not its path, so it
+ * also covers moves between folders: `<specs>/.locks/<id>.lock`, a directory made with
+ * mkdir and kept fresh by its mtime, the on-disk protocol of proper-lockfile, plus an owner
+ * token `<specs>/.locks/<id>.lock.owner` so a holder can tell whether the lock is still its own.
  *
  * - waiting is bounded: retries with short jittered sleeps until the timeout, then exit 3;
- * - a holder refreshes the lock every second; a lock not refreshed for LOCK_STALE_MS (its
- *   holder died) is taken over;
- * - if the lock is lost while held (the holder stalled past the stale time), the write is
- *   refused rather than risk overwriting another writer.
+ * - a lock not refreshed for LOCK_STALE_MS (its holder died or is frozen) is taken over;
+ * - the holder's work is synchronous, so no timer can refresh the lock while it runs: the
+ *   holder refreshes it itself, synchronously, at each step (`guard.refresh()`), and checks
+ *   right before replacing a file that the lock is still its own (`guard.assertHeld()`).
+ *   A holder that stalled past the stale time and was taken over finds another owner's
+ *   token there and stops with exit 3, writing nothing;
+ * - release removes the lock only while it is still this process's own.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import lockfile from "proper-lockfile";
-import { asFileError } from "./atomic.js";
+import { asFileError, TEMP_SUFFIX } from "./atomic.js";
 import { ConflictError, DataError, UsageError } from "../errors.js";
 
 export const LOCK_STALE_MS = 5_000;
-export const LOCK_UPDATE_MS = 1_000;
 export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
 export const LOCKS_DIR = ".locks";
+export const OWNER_SUFFIX = ".owner";
 
 export interface LockGuard {
-  /** Throws when the lock was lost; called right before the file is replaced. */
+  /**
+   * Throws a ConflictError (exit 3, "lock-lost") unless this process still owns the lock;
+   * refreshes it when it does. Called right before a file is replaced.
+   */
   assertHeld(): void;
+  /** The same check, for the steps of a long transaction: keeps the lock fresh. */
+  refresh(): void;
   /** Milliseconds spent waiting for the lock. */
   waitedMs: number;
+}
+
+interface Held {
+  key: string;
+  dir: string;
+  ownerFile: string;
+  token: string;
+  ino: number;
+  mtimeMs: number;
+  released: boolean;
+}
+
+/** Locks this process holds, removed (if still its own) when it is interrupted. */
+const heldLocks = new Set<Held>();
+
+// Interrupted (SIGINT/SIGTERM end in process.exit): release what is still this process's own.
+process.on("exit", () => releaseHeldLocks());
+
+/** Unique enough across processes and takeovers: pid, a high-resolution clock, randomness. */
+function newToken(): string {
+  return `${process.pid}-${process.hrtime.bigint().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -32,72 +62,165 @@ export function lockPathFor(specsDir: string, key: string): string {
   return join(specsDir, LOCKS_DIR, key);
 }
 
+function code(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/** One attempt: the lock, or undefined when a live holder has it. */
+function tryAcquire(target: string, key: string): Held | undefined {
+  const dir = `${target}.lock`;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      mkdirSync(dir);
+    } catch (err) {
+      if (code(err) !== "EEXIST") throw asFileError(err, dir, "take the lock");
+      let mtimeMs: number;
+      try {
+        mtimeMs = statSync(dir).mtimeMs;
+      } catch (e) {
+        if (code(e) === "ENOENT") continue; // released meanwhile: try again
+        throw asFileError(e, dir, "take the lock");
+      }
+      if (mtimeMs >= Date.now() - LOCK_STALE_MS) return undefined;
+      // Stale: its holder died or is frozen. Take it over; a frozen holder that resumes
+      // finds this process's token and stops before writing.
+      try {
+        rmdirSync(dir);
+      } catch (e) {
+        if (code(e) !== "ENOENT") throw asFileError(e, dir, "take over the stale lock");
+      }
+      continue;
+    }
+    const held: Held = { key, dir, ownerFile: dir + OWNER_SUFFIX, token: newToken(), ino: 0, mtimeMs: 0, released: false };
+    try {
+      const tmp = `${held.ownerFile}.${held.token}${TEMP_SUFFIX}`;
+      writeFileSync(tmp, held.token + "\n");
+      renameSync(tmp, held.ownerFile);
+      const st = statSync(dir);
+      held.ino = st.ino;
+      held.mtimeMs = st.mtimeMs;
+    } catch (err) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        // taken over already
+      }
+      throw asFileError(err, held.ownerFile, "take the lock");
+    }
+    heldLocks.add(held);
+    return held;
+  }
+  return undefined;
+}
+
+/** Whether the lock is still this process's own: the same directory, last touched by it, with its token. */
+function stillOwned(held: Held): boolean {
+  if (held.released) return false;
+  try {
+    const st = statSync(held.dir);
+    if (st.ino !== held.ino || st.mtimeMs !== held.mtimeMs) return false;
+    return readFileSync(held.ownerFile, "utf8").trim() === held.token;
+  } catch {
+    return false;
+  }
+}
+
+function lostError(held: Held): ConflictError {
+  return new ConflictError(
+    "lock-lost",
+    `lost the lock on ${JSON.stringify(held.key)} before writing (this process stalled for over ${LOCK_STALE_MS} ms and another sdd process took the lock over); nothing was written`,
+    { file: held.dir, fix: "Retry the command." },
+  );
+}
+
+function refresh(held: Held): void {
+  if (!stillOwned(held)) throw lostError(held);
+  try {
+    const now = new Date();
+    utimesSync(held.dir, now, now);
+    held.mtimeMs = statSync(held.dir).mtimeMs;
+  } catch (err) {
+    throw code(err) === "ENOENT" ? lostError(held) : asFileError(err, held.dir, "refresh the lock");
+  }
+}
+
+function release(held: Held): void {
+  if (held.released) return;
+  const mine = stillOwned(held);
+  held.released = true;
+  heldLocks.delete(held);
+  // Never remove a lock that another process has taken over.
+  if (!mine) return;
+  try {
+    unlinkSync(held.ownerFile);
+    rmdirSync(held.dir);
+  } catch {
+    // already gone
+  }
+}
+
+/** Release every lock this process holds (signal handler: the process is about to exit). */
+export function releaseHeldLocks(): void {
+  for (const h of [...heldLocks]) release(h);
+}
+
+function guardFor(held: Held, waitedMs: number): LockGuard {
+  return { waitedMs, assertHeld: () => refresh(held), refresh: () => refresh(held) };
+}
+
+function lockDirOf(specsDir: string): string {
+  const dir = join(specsDir, LOCKS_DIR);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new DataError("lock-dir", `cannot create the lock directory ${dir} (${code(err) ?? String(err)})`, { file: dir });
+  }
+  return dir;
+}
+
 export async function withSpecLock<T>(
   specsDir: string,
   key: string,
   timeoutMs: number,
   fn: (guard: LockGuard) => Promise<T> | T,
 ): Promise<T> {
-  const dir = join(specsDir, LOCKS_DIR);
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (err) {
-    throw new DataError("lock-dir", `cannot create the lock directory ${dir}: ${(err as Error).message}`, { file: dir });
-  }
+  lockDirOf(specsDir);
   const target = lockPathFor(specsDir, key);
   const started = Date.now();
   const deadline = started + timeoutMs;
-  let lost: Error | undefined;
-  let release: (() => Promise<void>) | undefined;
   let delay = 2;
+  let held: Held | undefined;
   for (;;) {
-    try {
-      release = await lockfile.lock(target, {
-        realpath: false,
-        stale: LOCK_STALE_MS,
-        update: LOCK_UPDATE_MS,
-        retries: 0,
-        onCompromised: (err) => {
-          lost = err;
+    held = tryAcquire(target, key);
+    if (held !== undefined) break;
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      throw new ConflictError(
+        "lock-timeout",
+        `spec ${JSON.stringify(key)} is locked by another sdd process; gave up after ${timeoutMs} ms`,
+        {
+          file: `${target}.lock`,
+          fix: "Retry, or raise --lock-timeout. A lock whose holder died is taken over after 5 s; `sdd doctor` lists stale locks.",
         },
-      });
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ELOCKED") throw asFileError(err, `${target}.lock`, "take the lock");
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        throw new ConflictError(
-          "lock-timeout",
-          `spec ${JSON.stringify(key)} is locked by another sdd process; gave up after ${timeoutMs} ms`,
-          {
-            file: `${target}.lock`,
-            fix: "Retry, or raise --lock-timeout. A lock whose holder died is taken over after 5 s; `sdd doctor` lists stale locks.",
-          },
-        );
-      }
-      await sleep(Math.min(left, delay * (0.5 + Math.random())));
-      delay = Math.min(delay * 1.5, 50);
+      );
     }
+    await sleep(Math.min(left, delay * (0.5 + Math.random())));
+    delay = Math.min(delay * 1.5, 50);
   }
-  const guard: LockGuard = {
-    waitedMs: Date.now() - started,
-    assertHeld: () => {
-      if (lost !== undefined) {
-        throw new ConflictError(
-          "lock-lost",
-          `lost the lock on spec ${JSON.stringify(key)} before writing (this process stalled for over ${LOCK_STALE_MS} ms); nothing was written`,
-          {
-            fix: "Retry the command.",
-          },
-        );
-      }
-    },
-  };
   try {
-    return await fn(guard);
+    return await fn(guardFor(held, Date.now() - started));
   } finally {
-    await release().catch(() => undefined);
+    release(held);
   }
+}
+
+/**
+ * Fault injection for the fencing tests: with SDD_TEST_STOP=<point> the process stops
+ * itself (SIGSTOP, as Ctrl-Z or a paused VM would) at that point of a transaction, so a
+ * test can let other writers take the lock over before it continues (SIGCONT).
+ */
+export function stopPoint(point: "after-lock" | "before-write"): void {
+  if (process.env.SDD_TEST_STOP === point) process.kill(process.pid, "SIGSTOP");
 }
 
 /** A `--lock-timeout` value (`5s`, `500ms`, `2`) in milliseconds. */
@@ -112,27 +235,18 @@ export function parseLockTimeout(value: string | undefined, fallback = DEFAULT_L
  * Take a spec's lock without waiting (for repairs that must not race a writer, such as
  * `doctor --fix`): a held lock is a ConflictError (exit 3), never a wait.
  */
-export function withSpecLockNow<T>(specsDir: string, key: string, fn: () => T): T {
-  mkdirSync(join(specsDir, LOCKS_DIR), { recursive: true });
+export function withSpecLockNow<T>(specsDir: string, key: string, fn: (guard: LockGuard) => T): T {
+  lockDirOf(specsDir);
   const target = lockPathFor(specsDir, key);
-  let release: () => void;
-  try {
-    release = lockfile.lockSync(target, { realpath: false, stale: LOCK_STALE_MS });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ELOCKED") {
-      throw new ConflictError("locked", `spec ${JSON.stringify(key)} is locked by a running sdd process; retry when it is done`, {
-        file: `${target}.lock`,
-      });
-    }
-    throw asFileError(err, `${target}.lock`, "take the lock");
+  const held = tryAcquire(target, key);
+  if (held === undefined) {
+    throw new ConflictError("locked", `spec ${JSON.stringify(key)} is locked by a running sdd process; retry when it is done`, {
+      file: `${target}.lock`,
+    });
   }
   try {
-    return fn();
+    return fn(guardFor(held, 0));
   } finally {
-    try {
-      release();
-    } catch {
-      // already released or taken over
-    }
+    release(held);
   }
 }

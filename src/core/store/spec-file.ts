@@ -2,8 +2,10 @@
  * Reading a spec file: bytes to text (UTF-8, BOM noted), text to value (exit 4 with
  * file:line:col on a syntax error), plus the source index for positions and minimal writes.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { DataError, NotFoundError } from "../errors.js";
+import { SPEC_FOLDERS, type SpecFolder } from "../spec/model.js";
 import { decodeUtf8, detectStyle, JsonSource, parseJson, type JsonStyle } from "../json/source.js";
 
 export interface LoadedFile {
@@ -43,4 +45,36 @@ export function readJsonFile(file: string, displayName = file): LoadedFile {
     },
     source: new JsonSource(text, displayName, value),
   };
+}
+
+/**
+ * Where a spec listed in a lifecycle folder went when it is no longer there: another
+ * process moved it to a sibling folder between the listing and the read. Undefined when the
+ * file is still there, or is not in any folder now (then it was deleted).
+ */
+export function movedSpecFile(file: string): { file: string; folder: SpecFolder } | undefined {
+  if (existsSync(file)) return undefined;
+  const folder = basename(dirname(file));
+  if (!(SPEC_FOLDERS as readonly string[]).includes(folder)) return undefined;
+  const specsDir = dirname(dirname(file));
+  for (const f of SPEC_FOLDERS) {
+    if (f === folder) continue;
+    const candidate = join(specsDir, f, basename(file));
+    if (existsSync(candidate)) return { file: candidate, folder: f };
+  }
+  return undefined;
+}
+
+/** readJsonFile for a file found by listing a folder: read it once more where it moved to. */
+export function readListedJsonFile(
+  file: string,
+  displayName: (file: string) => string,
+): { loaded: LoadedFile; file: string; folder?: SpecFolder } {
+  try {
+    return { loaded: readJsonFile(file, displayName(file)), file };
+  } catch (err) {
+    const moved = err instanceof NotFoundError ? movedSpecFile(file) : undefined;
+    if (moved === undefined) throw err;
+    return { loaded: readJsonFile(moved.file, displayName(moved.file)), file: moved.file, folder: moved.folder };
+  }
 }

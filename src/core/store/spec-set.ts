@@ -3,7 +3,7 @@ import type { SddConfig } from "./config.js";
 import { listSpecFiles, resolveSpec, type SpecRef, type SpecsLocation } from "./discovery.js";
 import { SddError } from "../errors.js";
 import { displayPath } from "../paths.js";
-import { readJsonFile, type LoadedFile } from "./spec-file.js";
+import { readJsonFile, readListedJsonFile, type LoadedFile } from "./spec-file.js";
 import { journaledTypesOf } from "../spec/model.js";
 
 export interface OpenedSpec {
@@ -34,10 +34,19 @@ export function openSpecs(loc: SpecsLocation, args: string[], cwd: string): { sp
   const refs = args.length > 0 ? args.map((a) => resolveSpec(a, loc.specsDir, cwd)) : listSpecFiles(loc.specsDir);
   const specs: OpenedSpec[] = [];
   const unreadable: UnreadableSpec[] = [];
-  for (const ref of refs) {
-    const shown = displayPath(ref.file, cwd);
+  for (const listed of refs) {
+    let ref = listed;
+    let shown = displayPath(ref.file, cwd);
     try {
-      specs.push({ ref, shown, loaded: readJsonFile(ref.file, shown) });
+      // A spec another process moves meanwhile is read where it went (once).
+      const read = readListedJsonFile(ref.file, (f) => displayPath(f, cwd));
+      if (read.file !== ref.file) {
+        ref = { ...ref, file: read.file, folder: read.folder };
+        shown = displayPath(read.file, cwd);
+      }
+      // Listed twice (before and after the move): once is enough.
+      if (specs.some((o) => o.ref.file === ref.file)) continue;
+      specs.push({ ref, shown, loaded: read.loaded });
     } catch (err) {
       if (!(err instanceof SddError)) throw err;
       unreadable.push({ ref, shown, error: err });

@@ -1,26 +1,28 @@
 /**
- * The one transaction behind every command that writes a spec (CONTRACT 6):
- * lock (by spec id) → re-resolve and re-read the file → plan (an RFC 6902 patch) → apply →
- * roll-ups → refuse new validation errors → backup → atomic write → history → unlock.
+ * The one transaction behind every command that writes a spec:
+ * lock (by spec id) → finish a move a crash interrupted → re-resolve and re-read the file →
+ * plan (an RFC 6902 patch) → apply → roll-ups → refuse new validation errors → backup →
+ * check the lock is still ours and the file is the one read → atomic write → history → unlock.
  * `dryRun` stops after the plan and returns the patch that would be written.
  */
-import { mkdirSync, readFileSync, realpathSync, renameSync } from "node:fs";
+import { mkdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, sep } from "node:path";
 import jsonpatch, { type Operation } from "fast-json-patch";
-import { fsyncDir, writeFileAtomic } from "./atomic.js";
+import { asFileError, discardTemp, fsyncDir, pendingTempFiles, writeFileAtomic, writeTempFile } from "./atomic.js";
 import { timestamp } from "../clock.js";
 import { resolveSpec } from "./discovery.js";
 import type { Plan, PlanContext, SpecRef } from "../spec/plan.js";
-import { FindingsError, SddError, UsageError } from "../errors.js";
+import { ConflictError, FindingsError, SddError, UsageError } from "../errors.js";
 import type { RawFinding } from "../findings.js";
-import { appendHistory, lastSeq, writeBackup } from "./history.js";
+import { appendHistory, checkHistoryWritable, lastSeq, writeBackup } from "./history.js";
 import { rewriteJson } from "../json/edit.js";
 import { serializeJson } from "../json/write.js";
-import { DEFAULT_LOCK_TIMEOUT_MS, withSpecLock } from "./lock.js";
+import { DEFAULT_LOCK_TIMEOUT_MS, stopPoint, withSpecLock, type LockGuard } from "./lock.js";
 import { readJsonFile, type LoadedFile } from "./spec-file.js";
 import { applyRollup, touchedNodes, type RollupChange } from "../spec/rollup.js";
-import { DEFAULT_JOURNALED_TYPES, isObject, type JsonObject } from "../spec/model.js";
+import { DEFAULT_JOURNALED_TYPES, isObject } from "../spec/model.js";
 import { specFindings } from "../spec/check.js";
+import { finishPendingMove, markerFile, sha256, writeMarker } from "./pending-move.js";
 
 export type { Plan, PlanContext } from "../spec/plan.js";
 
@@ -34,6 +36,8 @@ export interface TransactionOptions {
   dryRun?: boolean;
   lockTimeoutMs?: number;
   journaledTypes?: readonly string[];
+  /** Write a file with duplicate keys, keeping the last of each (only `sdd fix` asks). */
+  collapseDuplicateKeys?: boolean;
 }
 
 export interface TransactionResult<T> {
@@ -47,6 +51,28 @@ export interface TransactionResult<T> {
   result: T;
   history_seq?: number;
   moved_from?: string;
+  /** Problems after the change was written (it stands): e.g. the history could not be appended. */
+  warnings?: string[];
+}
+
+/** What identifies the file that was read: a writer that replaced it made a new inode. */
+function identityOf(file: string): string | undefined {
+  try {
+    const st = statSync(file);
+    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function assertSameFile(file: string, read: string | undefined): void {
+  if (identityOf(file) !== read) {
+    throw new ConflictError(
+      "spec-changed",
+      `${file} was replaced by another process while this one held its lock (this process stalled past the lock's stale time); nothing was written`,
+      { file, fix: "Retry the command." },
+    );
+  }
 }
 
 function errorKeys(findings: RawFinding[]): Set<string> {
@@ -82,17 +108,44 @@ export async function transact<T>(options: TransactionOptions, planner: (ctx: Pl
   const first = resolveSpec(options.spec, options.specsDir, options.cwd);
   assertInsideSpecsDir(first, options.specsDir);
   const key = first.id;
-  const run = (): TransactionResult<T> => {
+  const run = (guard: LockGuard | undefined): TransactionResult<T> => {
+    // A move a crash interrupted is finished (or undone) first, so this change starts from
+    // one whole state.
+    if (guard !== undefined) {
+      stopPoint("after-lock");
+      finishPendingMove(options.specsDir, key);
+    }
     // Re-resolve under the lock: another process may have moved the spec meanwhile.
     const ref = first.folder === undefined ? first : resolveSpec(key, options.specsDir, options.cwd);
+    const readIdentity = identityOf(ref.file);
     const loaded = readJsonFile(ref.file);
+    guard?.refresh();
     if (!isObject(loaded.value)) {
       throw new FindingsError("spec-not-object", `${ref.file}: a spec must be a JSON object`, { file: ref.file, line: 1, column: 1 });
     }
     const before = loaded.value;
+    // JSON.parse kept the last of each duplicated key; writing that back would silently
+    // drop the others, so a write is refused until someone chooses.
+    const duplicates = loaded.source.duplicateKeys;
+    const collapsing = duplicates.length > 0 && options.collapseDuplicateKeys === true;
+    if (duplicates.length > 0 && !collapsing) {
+      const d = duplicates[0] as (typeof duplicates)[number];
+      const at = loaded.source.position(d.offset);
+      throw new FindingsError(
+        "duplicate-keys",
+        `${ref.file}:${at.line}:${at.column}: key ${JSON.stringify(d.key)} appears more than once at ${d.pointer || "/"}${duplicates.length > 1 ? ` (and ${duplicates.length - 1} more duplicate key(s))` : ""}; refusing to write, which would keep only the last value; nothing was written`,
+        {
+          file: ref.file,
+          line: at.line,
+          column: at.column,
+          fix: `keep one of the members by hand, or sdd fix ${ref.id} (keeps the last of each)`,
+        },
+      );
+    }
     const ts = timestamp(options.env);
     const plan = planner({ doc: before, ref, timestamp: ts });
-    const after = jsonpatch.deepClone(before) as JsonObject;
+    // structuredClone, not a JSON round trip: 1E400 parses to Infinity, which JSON turns into null.
+    const after = structuredClone(before);
     try {
       jsonpatch.applyPatch(after, plan.ops, true, true);
     } catch (err) {
@@ -113,7 +166,7 @@ export async function transact<T>(options: TransactionOptions, planner: (ctx: Pl
     }
     const contentOps = jsonpatch.compare(before, after);
     const moving = plan.moveTo !== undefined && plan.moveTo !== ref.folder;
-    const changed = contentOps.length > 0 || moving;
+    const changed = contentOps.length > 0 || moving || collapsing;
     let patch = contentOps;
     if (changed && typeof after.last_updated === "string") {
       after.last_updated = ts;
@@ -161,19 +214,15 @@ export async function transact<T>(options: TransactionOptions, planner: (ctx: Pl
     }
     if (options.dryRun === true) return base;
 
-    const text = writeBack(loaded, before, after, patch);
+    guard?.refresh();
+    const text = collapsing
+      ? serializeJson(after, loaded.style, loaded.source.lexemesForWrite(loaded.style))
+      : writeBack(loaded, before, after, patch);
+    guard?.refresh();
+    checkHistoryWritable(options.specsDir, ref.id);
     const seq = lastSeq(options.specsDir, ref.id) + 1;
-    writeBackup(options.specsDir, ref.id, seq, readFileSync(ref.file));
-    guardRef.current?.assertHeld();
-    if (moving) {
-      // Rename first, then replace the content: a crash in between leaves one file (in the
-      // new folder, with the old content), never two copies of one id.
-      mkdirSync(dirname(target), { recursive: true });
-      renameSync(ref.file, target);
-      fsyncDir(dirname(ref.file));
-      fsyncDir(dirname(target));
-    }
-    writeFileAtomic(target, text, { beforeRename: () => guardRef.current?.assertHeld() });
+    const mode = statSync(ref.file).mode & 0o7777;
+    writeBackup(options.specsDir, ref.id, seq, readFileSync(ref.file), mode);
     const entry = {
       seq,
       timestamp: ts,
@@ -181,14 +230,68 @@ export async function transact<T>(options: TransactionOptions, planner: (ctx: Pl
       patch,
       ...(moving ? { moved_to: plan.moveTo as string, ...(ref.folder === undefined ? {} : { moved_from: ref.folder }) } : {}),
     };
-    appendHistory(options.specsDir, ref.id, entry);
-    base.history_seq = seq;
+    // Right before the file is replaced: the lock is still this process's own, and the
+    // file is still the one it read (a writer that outlived its lock cannot overwrite).
+    const fence = (file: string): void => {
+      stopPoint("before-write");
+      guard?.assertHeld();
+      assertSameFile(file, readIdentity);
+    };
+    if (moving) {
+      mkdirSync(dirname(target), { recursive: true });
+      const tmp = writeTempFile(target, text);
+      try {
+        const rel = (f: string): string => relative(options.specsDir, f);
+        writeMarker(options.specsDir, ref.id, {
+          from: rel(ref.file),
+          to: rel(target),
+          temp: rel(tmp),
+          before: sha256(readFileSync(ref.file)),
+          after: sha256(text),
+          entry,
+        });
+        // From here a crash is finished by the next holder of the lock: the temp file
+        // must survive an interrupt.
+        pendingTempFiles.delete(tmp);
+        fence(ref.file);
+      } catch (err) {
+        discardTemp(tmp);
+        throw err;
+      }
+      try {
+        // The file first, then its new content: at every instant exactly one file holds the id.
+        renameSync(ref.file, target);
+        renameSync(tmp, target);
+      } catch (err) {
+        throw asFileError(err, target, "move the spec to");
+      }
+      fsyncDir(dirname(ref.file));
+      fsyncDir(dirname(target));
+    } else {
+      writeFileAtomic(target, text, { beforeRename: () => fence(ref.file) });
+    }
+    // The change is written and stands: a history that cannot be appended is reported, not
+    // turned into a failure that a retry would apply twice.
+    const warnings: string[] = [];
+    try {
+      appendHistory(options.specsDir, ref.id, entry);
+      base.history_seq = seq;
+    } catch (err) {
+      if (!(err instanceof SddError)) throw err;
+      warnings.push(`the change was written, but not recorded in the history: ${err.message}`);
+    }
+    if (moving) {
+      try {
+        unlinkSync(markerFile(options.specsDir, ref.id));
+      } catch (err) {
+        warnings.push(
+          `the change was written, but its move record could not be removed: ${(asFileError(err, markerFile(options.specsDir, ref.id), "remove") as Error).message}`,
+        );
+      }
+    }
+    if (warnings.length > 0) base.warnings = warnings;
     return base;
   };
-  const guardRef: { current?: { assertHeld(): void } } = {};
-  if (options.dryRun === true) return run();
-  return withSpecLock(options.specsDir, key, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, (guard) => {
-    guardRef.current = guard;
-    return run();
-  });
+  if (options.dryRun === true) return run(undefined);
+  return withSpecLock(options.specsDir, key, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, (guard) => run(guard));
 }

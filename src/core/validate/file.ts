@@ -5,7 +5,7 @@ import { ExitCode, SddError } from "../errors.js";
 import { dedupeFindings, type Finding, type RawFinding } from "../findings.js";
 import { displayPath } from "../paths.js";
 import type { DuplicateKey } from "../json/source.js";
-import { readJsonFile, type LoadedFile } from "../store/spec-file.js";
+import { readListedJsonFile, type LoadedFile } from "../store/spec-file.js";
 import { isObject, type SpecFolder } from "../spec/model.js";
 import { checkSpec } from "../spec/rules.js";
 import { schemaFindings } from "../schema/validate.js";
@@ -58,11 +58,17 @@ function withoutLocation(message: string, file: string): string {
 }
 
 export function validateFile(target: Target, cwd: string): FileOutcome {
-  const shown = displayPath(target.file, cwd);
+  let shown = displayPath(target.file, cwd);
   let loaded: LoadedFile;
   let duplicates: DuplicateKey[];
   try {
-    loaded = readJsonFile(target.file, shown);
+    // A spec another process moves meanwhile is read where it went (once).
+    const read = readListedJsonFile(target.file, (f) => displayPath(f, cwd));
+    if (read.file !== target.file) {
+      target = { file: read.file, folder: read.folder };
+      shown = displayPath(read.file, cwd);
+    }
+    loaded = read.loaded;
     // Duplicate keys (json-source: a key count, else the scanner, which may refuse what
     // JSON.parse took). Positions are indexed only when a finding needs one (locate below).
     duplicates = loaded.source.duplicateKeys;

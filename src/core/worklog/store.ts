@@ -320,10 +320,11 @@ export async function saveItem(
   options: { create?: boolean; lockTimeoutMs?: number } = {},
 ): Promise<string> {
   const file = itemFile(places, item.id);
-  await withSpecLock(places.dir, `item-${item.id}`, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, () => {
+  await withSpecLock(places.dir, `item-${item.id}`, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, (guard) => {
     if (options.create === true && existsSync(file))
       throw new ConflictError("item-exists", `work item ${item.id} already exists: ${file}`, { file });
-    writeFileAtomic(file, workItemJson(item));
+    // A writer that outlived its lock must not overwrite the item (exit 3, nothing written).
+    writeFileAtomic(file, workItemJson(item), { beforeRename: () => guard.assertHeld() });
   });
   return file;
 }
@@ -351,7 +352,7 @@ export async function updateItem(
 ): Promise<{ file: string; before: WorkItem; item: WorkItem }> {
   const id = itemIdOf(places, arg, cwd);
   const file = itemFile(places, id);
-  return withSpecLock(places.dir, `item-${id}`, lockTimeoutMs, () => {
+  return withSpecLock(places.dir, `item-${id}`, lockTimeoutMs, (guard) => {
     const loaded = readItemFile(places, file, arg, cwd);
     const before = loaded.value as WorkItem;
     const item = edit(before);
@@ -363,7 +364,10 @@ export async function updateItem(
     // The file's own text with only the changed values rewritten; the canonical text
     // when that cannot be done.
     const canonical = workItemJson(item);
-    writeFileAtomic(file, rewriteJson(loaded, loaded.value, JSON.parse(canonical)) ?? canonical);
+    // A writer that outlived its lock must not overwrite the item (exit 3, nothing written).
+    writeFileAtomic(file, rewriteJson(loaded, loaded.value, JSON.parse(canonical)) ?? canonical, {
+      beforeRename: () => guard.assertHeld(),
+    });
     return { file, before, item };
   });
 }
