@@ -6,6 +6,7 @@ import { Command, CommanderError } from "commander";
 import { CliContext, hoistGlobalOptions, type CliIo } from "./commands/_shared.js";
 import { commandsFor } from "./commands/index.js";
 import { InternalError, SddError, UsageError } from "./core/errors.js";
+import { loadOutputPrefs } from "./core/store/output-prefs.js";
 import { envelope, errorPayload } from "./output/envelope.js";
 import type { Prompter } from "./prompts.js";
 import { VERSION } from "./version.js";
@@ -22,6 +23,8 @@ export async function buildProgram(
   const program = new Command("sdd")
     .description("Spec-driven development tracker: validate specs, update task status safely, gate journaling, render the work-item log.")
     .version(VERSION, "-V, --version")
+    // Program options only before the command: complete-task has its own --version.
+    .enablePositionalOptions()
     .exitOverride()
     .showSuggestionAfterError(true)
     .configureOutput({
@@ -45,16 +48,21 @@ function commandPath(cmd: Command): string {
   return names.join(" ") || "sdd";
 }
 
-function wantsJson(args: readonly string[]): boolean {
-  return args.some((a, i) => a === "--json" || a === "--format=json" || (a === "--format" && args[i + 1] === "json"));
+function wantsJson(args: readonly string[], cwd?: string): boolean {
+  if (args.some((a, i) => a === "--json" || a === "--compat" || a === "--format=json" || (a === "--format" && args[i + 1] === "json")))
+    return true;
+  if (cwd === undefined || args.some((a) => a === "--no-json" || a === "--format" || a.startsWith("--format="))) return false;
+  // The config may make JSON the default; then a usage error is reported as JSON too.
+  return loadOutputPrefs(cwd).defaultJson;
 }
 
 /** Run the CLI; returns the exit code. Never throws. */
 export async function run(args: string[], io: CliIo, prompter?: Prompter): Promise<number> {
   const ctx = new CliContext(io, prompter);
   const argv = hoistGlobalOptions(args);
-  const json = wantsJson(args);
-  const output = { json, captured: [] as string[] };
+  const json = wantsJson(args, io.cwd);
+  // Help and version go into JSON only when JSON was asked for on the command line.
+  const output = { json: wantsJson(args), captured: [] as string[] };
   const program = await buildProgram(ctx, output, argv);
   // Known before parsing, so a usage error is reported under the command's name too.
   const named = argv.find((a) => !a.startsWith("-"));
@@ -70,7 +78,7 @@ export async function run(args: string[], io: CliIo, prompter?: Prompter): Promi
   } catch (caught) {
     if (caught instanceof CommanderError) {
       if (caught.exitCode === 0 || caught.code === "commander.helpDisplayed" || caught.code === "commander.version") {
-        if (json) {
+        if (output.json) {
           const text = output.captured.join("").trimEnd();
           const key = caught.code === "commander.version" ? { version: text } : { help: text };
           io.stdout(JSON.stringify(envelope(ctx.commandName, 0, key)) + "\n");
@@ -89,13 +97,13 @@ export async function run(args: string[], io: CliIo, prompter?: Prompter): Promi
       return reportError(
         ctx,
         new UsageError(message, { fix: `sdd ${ctx.commandName === "sdd" ? "" : ctx.commandName + " "}--help` }),
-        wantsJson(args),
+        json,
       );
     }
     const err =
       caught instanceof SddError ? caught : new InternalError(caught instanceof Error ? caught.message : String(caught), { cause: caught });
     if (!(caught instanceof SddError) && io.env.SDD_DEBUG) io.stderr(`${(caught as Error).stack ?? String(caught)}\n`);
-    return reportError(ctx, err, ctx.format === "json" || wantsJson(args));
+    return reportError(ctx, err, ctx.format === "json" || json);
   }
 }
 

@@ -5,7 +5,8 @@
 import { Option, type Command } from "commander";
 import { UsageError } from "../core/errors.js";
 import type { Finding } from "../core/findings.js";
-import { envelope } from "../output/envelope.js";
+import { loadOutputPrefs } from "../core/store/output-prefs.js";
+import { envelope, overlay } from "../output/envelope.js";
 import { formatFindingsText, formatGithub, writeStepSummary } from "../output/findings-format.js";
 import { makeStyle, type Style } from "../output/style.js";
 import { inquirerPrompter, type Prompter, type PromptGate } from "../prompts.js";
@@ -14,6 +15,7 @@ export type OutputFormat = "text" | "json" | "github" | "sarif";
 
 export interface GlobalOptions {
   json?: boolean;
+  compat?: boolean;
   format?: OutputFormat;
   specsDir?: string;
   path?: string;
@@ -42,11 +44,19 @@ export interface Outcome {
   text: (style: Style) => string[];
   /** Title of the GitHub step summary, for commands that report findings. */
   summaryTitle?: string;
+  /**
+   * What the Python tool printed for this command, under its field names: laid over the
+   * envelope's payload with --json (an object), printed alone in compatibility mode (an
+   * object, or the bare array the old tool printed).
+   */
+  legacy?: Record<string, unknown> | unknown[];
 }
 
 export class CliContext {
   commandName = "sdd";
   format: OutputFormat = "text";
+  /** JSON in the Python tool's shape (--compat, or the config), not the envelope. */
+  compat = false;
   exitCode = 0;
   private noColor = false;
 
@@ -69,13 +79,20 @@ export class CliContext {
   }
 
   setGlobals(g: GlobalOptions, allowed: readonly OutputFormat[]): void {
-    let format: OutputFormat = g.format ?? "text";
-    if (g.json === true) format = "json";
+    const prefs = loadOutputPrefs(g.path === undefined ? this.cwd : g.path);
+    let format: OutputFormat = g.format ?? (g.json === undefined && g.compat === undefined && prefs.defaultJson ? "json" : "text");
+    if (g.json === true || g.compat === true) format = "json";
+    this.compat = format === "json" && (g.compat ?? prefs.compat);
     if (!allowed.includes(format)) {
       throw new UsageError(`--format ${format} is not available for ${this.commandName}; use one of: ${allowed.join(", ")}`);
     }
     this.format = format;
     this.noColor = g.color === false;
+  }
+
+  /** A note on stderr that never mixes with the JSON on stdout (e.g. a legacy flag with no effect). */
+  notice(message: string): void {
+    this.io.stderr(`notice: ${message}\n`);
   }
 
   style(): Style {
@@ -86,7 +103,13 @@ export class CliContext {
     this.exitCode = outcome.exitCode;
     const findings = outcome.findings;
     if (this.format === "json") {
-      const payload = findings === undefined ? outcome.payload : { ...outcome.payload, findings };
+      const legacy = outcome.legacy;
+      if (this.compat && legacy !== undefined) {
+        this.io.stdout(JSON.stringify(legacy) + "\n");
+        return;
+      }
+      let payload = findings === undefined ? outcome.payload : { ...outcome.payload, findings };
+      if (legacy !== undefined && !Array.isArray(legacy)) payload = overlay(payload, legacy) as Record<string, unknown>;
       this.io.stdout(JSON.stringify(envelope(outcome.command, outcome.exitCode, payload)) + "\n");
       return;
     }
@@ -109,6 +132,8 @@ const FORMATS: readonly OutputFormat[] = ["text", "json", "github", "sarif"];
 export function withGlobalOptions(cmd: Command): Command {
   return cmd
     .option("--json", "print one JSON document (same as --format json)")
+    .option("--no-json", "print text even when the config makes JSON the default")
+    .option("--compat", "print JSON in the Python sdd's shape (its fields only, bare arrays), not the envelope (docs/migration.md)")
     .addOption(new Option("--format <format>", "output format").choices(FORMATS as string[]))
     .option("--specs-dir <dir>", "the specs directory (else SDD_SPECS_DIR, the config file, or specs/ or meta/sdd/specs/ found upwards)")
     .option("--path <dir>", "where to start looking for the specs directory and config (default: the working directory)")
@@ -126,6 +151,7 @@ const VALUE_OPTIONS = new Set(["--format", "--specs-dir", "--path"]);
 const FLAG_OPTIONS = new Set([
   "--json",
   "--no-json",
+  "--compat",
   "--no-color",
   "--no-input",
   "--compact",
@@ -156,7 +182,7 @@ export function hoistGlobalOptions(args: string[]): string[] {
         i += 2;
       }
     } else if (FLAG_OPTIONS.has(a)) {
-      if (a !== "--no-json") moved.push(a);
+      moved.push(a);
       i += 1;
     } else break;
   }

@@ -3,9 +3,11 @@ import { Argument, type Command } from "commander";
 import { SPEC_FOLDERS } from "../core/spec.js";
 import type { CliContext } from "./_shared.js";
 import { runMutation, withMutationOptions, type MutationFlags } from "./_mutation.js";
+import { taskNodeCount } from "../ui/legacy.js";
 
 interface ForceFlags extends MutationFlags {
   force?: boolean;
+  skipDocRegen?: boolean;
 }
 
 export function registerCompleteSpec(program: Command, ctx: CliContext): void {
@@ -14,8 +16,10 @@ export function registerCompleteSpec(program: Command, ctx: CliContext): void {
       .command("complete-spec")
       .description("mark a spec completed and move it to completed/; refused while work is open or unjournaled, unless --force")
       .argument("<spec>", "spec id or file")
-      .option("--force", "complete even if tasks are open or unjournaled"),
-  ).action(async (spec: string, flags: ForceFlags) => {
+      .argument("[spec-file]", "accepted for compatibility: the spec is found by its id")
+      .option("--force", "complete even if tasks are open or unjournaled")
+      .option("--skip-doc-regen", "accepted for compatibility: sdd never regenerates documentation"),
+  ).action(async (spec: string, _specFile: string | undefined, flags: ForceFlags) => {
     const { planCompleteSpec } = await import("../core/mutations/lifecycle.js");
     await runMutation(
       ctx,
@@ -24,6 +28,17 @@ export function registerCompleteSpec(program: Command, ctx: CliContext): void {
       spec,
       (c, types) => planCompleteSpec(c, types, flags.force === true),
       (r) => `${r.spec_id}: ${r.result.from ?? "?"}/ -> completed/`,
+      {
+        ok: (r) => ({
+          success: true,
+          spec_id: r.spec_id,
+          completed_at: r.timestamp ?? null,
+          total_tasks: taskNodeCount(r.after),
+          completion_time: null,
+          moved_to: "completed",
+        }),
+        failed: () => ({ success: false, spec_id: spec, completed_at: null, completion_time: null, moved_to: "completed" }),
+      },
     );
   });
 }
@@ -43,6 +58,10 @@ export function registerActivateSpec(program: Command, ctx: CliContext): void {
       spec,
       (c) => planActivate(c),
       (r) => (r.result.already_active ? `${r.spec_id} is already active` : `${r.spec_id}: pending/ -> active/`),
+      {
+        ok: (r) => ({ success: true, spec_id: r.spec_id, old_folder: r.result.from, new_folder: "active", activated_at: r.timestamp ?? null }),
+        failed: () => ({ success: false, spec_id: spec }),
+      },
     );
   });
 }
@@ -65,6 +84,17 @@ export function registerMoveSpec(program: Command, ctx: CliContext): void {
       spec,
       (c, types) => planMove(c, to, { journaledTypes: types, force: flags.force === true }),
       (r) => `${r.spec_id}: ${r.result.from ?? "?"}/ -> ${to}/`,
+      {
+        ok: (r) => ({
+          success: true,
+          spec_id: r.spec_id,
+          old_location: r.result.from,
+          new_location: to,
+          moved_at: r.timestamp ?? null,
+          backup_created: r.history_seq !== undefined,
+        }),
+        failed: () => ({ success: false, spec_id: spec }),
+      },
     );
   });
 }

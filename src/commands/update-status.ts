@@ -6,6 +6,7 @@ import { runMutation, withMutationOptions, type MutationFlags } from "./_mutatio
 interface UpdateStatusFlags extends MutationFlags {
   from?: string;
   note?: string;
+  verify?: boolean;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -19,8 +20,12 @@ export function register(program: Command, ctx: CliContext): void {
       .addOption(
         new Option("--from <status>", "compare-and-swap: change only if the current status is this (else exit 3)").choices(STATUSES),
       )
-      .option("--note <text>", "record a status note"),
+      .option("--note <text>", "record a status note")
+      .option("--verify", "accepted for compatibility, no effect: sdd runs no verification commands"),
   ).action(async (specArg: string | undefined, taskArg: string | undefined, statusArg: string | undefined, flags: UpdateStatusFlags) => {
+    if (flags.verify === true) {
+      ctx.notice("--verify runs nothing in sdd: run the verify node's command yourself, then sdd update-status SPEC VERIFY-ID completed");
+    }
     const { spec, task, status } = await askMissing(ctx, flags, specArg, taskArg, statusArg);
     const [{ planStatusChange }, { parseStatus }] = await Promise.all([
       import("../core/mutations/status.js"),
@@ -40,6 +45,18 @@ export function register(program: Command, ctx: CliContext): void {
           journaledTypes,
         }),
       (r) => `${r.result.task_id}: ${r.result.old_status} -> ${r.result.new_status} (${r.spec_id})`,
+      {
+        ok: (r) => ({
+          success: true,
+          task_id: r.result.task_id,
+          new_status: r.result.new_status,
+          old_status: r.result.old_status,
+          updated_at: r.timestamp ?? null,
+          spec_id: r.spec_id,
+          status_note: flags.note ?? null,
+        }),
+        failed: () => ({ success: false, task_id: task, new_status: status, old_status: null, updated_at: null, spec_id: spec, status_note: null }),
+      },
     );
   });
 }

@@ -59,6 +59,11 @@ export interface TransactionResult<T> {
   result: T;
   history_seq?: number;
   moved_from?: string;
+  /** The spec before and after the change (after = as written, or as it would be on a dry run). */
+  before?: JsonObject;
+  after?: JsonObject;
+  /** The transaction's time, stamped on what it wrote. */
+  timestamp?: string;
 }
 
 function errorKeys(findings: RawFinding[]): Set<string> {
@@ -124,6 +129,10 @@ export async function transact<T>(options: TransactionOptions, planner: (ctx: Pl
       rollup,
       result: plan.result,
     };
+    // Not enumerable: reports spread the result; the documents are for callers that need them.
+    Object.defineProperty(base, "before", { value: before, enumerable: false });
+    Object.defineProperty(base, "after", { value: after, enumerable: false });
+    Object.defineProperty(base, "timestamp", { value: ts, enumerable: false });
     if (moving) base.moved_from = ref.file;
     if (!changed) return base;
 
