@@ -13,6 +13,7 @@ export interface UnjournaledNode {
   type: string;
   title: string;
   completed_at: string | null;
+  parent_id: string | null;
   reason: "no-entry" | "no-entry-since-completion" | "flagged";
 }
 
@@ -41,7 +42,14 @@ export function findUnjournaled(doc: unknown, journaledTypes: ReadonlySet<string
     else if (!Number.isNaN(doneTime) && (latest.get(id) ?? -Infinity) < doneTime) reason = "no-entry-since-completion";
     else if (md.needs_journaling === true) reason = "flagged";
     if (reason !== undefined)
-      out.push({ node_id: id, type: String(n.type), title: asText(n.title, id), completed_at: completedAt, reason });
+      out.push({
+        node_id: id,
+        type: String(n.type),
+        title: asText(n.title, id),
+        completed_at: completedAt,
+        parent_id: typeof n.parent === "string" ? n.parent : null,
+        reason,
+      });
   }
   return out;
 }

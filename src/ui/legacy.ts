@@ -58,3 +58,25 @@ export function rawNode(node: Json): Json {
   for (const [k, v] of Object.entries(node)) if (!(k in out)) out[k] = v;
   return out;
 }
+
+/** progress (and status-report's overall_progress) as the Python tool printed it. */
+export function progressFields(
+  specId: string,
+  title: string,
+  status: string,
+  p: { node_id: string; total_tasks: number; completed_tasks: number; percentage: number; remaining_tasks: number },
+  phase: { id: string; title: string; completed: number; total: number } | null,
+): Json {
+  return {
+    node_id: p.node_id,
+    spec_id: specId,
+    title,
+    type: "spec",
+    status,
+    total_tasks: p.total_tasks,
+    completed_tasks: p.completed_tasks,
+    percentage: p.percentage,
+    remaining_tasks: p.remaining_tasks,
+    current_phase: phase === null ? null : { id: phase.id, title: phase.title, completed: phase.completed, total: phase.total },
+  };
+}

@@ -645,6 +645,7 @@ function checkNodeMetadata(h: JsonObject, ids: string[], add: Add): void {
     const id = ids[n] as string;
     const node = h[id];
     if (!isObject(node)) continue;
+    checkPlanningMetadata(id, node, add);
     const md = node.metadata;
     if (!isObject(md)) continue;
     // The timestamps by name (a loop over their keys makes slower, keyed reads).
@@ -698,6 +699,36 @@ function checkNodeMetadata(h: JsonObject, ids: string[], add: Add): void {
           );
       }
     }
+  }
+}
+
+/** Task categories whose tasks change files, so say which (a task without a category is one). */
+const FILE_CATEGORIES = new Set(["implementation", "refactoring"]);
+
+/**
+ * What planners and agents rely on, as the Python tool's validator checked it: warnings by
+ * default (old specs are full of them), configurable per code like every rule.
+ */
+function checkPlanningMetadata(id: string, node: JsonObject, add: Add): void {
+  const md = isObject(node.metadata) ? node.metadata : undefined;
+  if (node.type === "task") {
+    const category = md?.task_category === undefined ? "implementation" : md.task_category;
+    const file = md?.file_path;
+    if (typeof category === "string" && FILE_CATEGORIES.has(category) && (typeof file !== "string" || file.trim() === "")) {
+      add(
+        "file-path-missing",
+        "warning",
+        md === undefined ? nodePtr(id) : `${nodePtr(id)}/metadata`,
+        `${category} task ${JSON.stringify(id)} has no metadata.file_path (the file it changes)`,
+      );
+    }
+  } else if (node.type === "verify" && (md === undefined || md.verification_type === undefined)) {
+    add(
+      "verification-type-missing",
+      "warning",
+      md === undefined ? nodePtr(id) : `${nodePtr(id)}/metadata`,
+      `verify node ${JSON.stringify(id)} has no metadata.verification_type (auto, manual or fidelity)`,
+    );
   }
 }
 
