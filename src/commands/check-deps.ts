@@ -1,22 +1,8 @@
 import type { Command } from "commander";
-import type { DepsReport, NodeSummary } from "../core/queries.js";
+import type { DepsReport } from "../core/queries.js";
+import { legacyDeps } from "../ui/legacy.js";
 import { locateSpecs } from "./_read.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
-
-/** A dependency as the Python tool printed it: with the node's file_path as `file`. */
-function legacyDeps(h: Record<string, unknown>, r: DepsReport): Record<string, unknown> {
-  const withFile = (d: NodeSummary): Record<string, unknown> => {
-    const md = (h[d.id] as { metadata?: { file_path?: unknown } } | undefined)?.metadata;
-    return { id: d.id, title: d.title, status: d.status, file: typeof md?.file_path === "string" ? md.file_path : null };
-  };
-  return {
-    task_id: r.task_id,
-    can_start: r.can_start,
-    blocked_by: r.blocked_by.map(withFile),
-    soft_depends: r.soft_depends.map(withFile),
-    blocks: r.blocks.map(withFile),
-  };
-}
 
 export function register(program: Command, ctx: CliContext): void {
   withGlobalOptions(

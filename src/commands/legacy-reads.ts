@@ -6,7 +6,7 @@
 import { Option, type Command } from "commander";
 import { UsageError } from "../core/errors.js";
 import type { SpecsLocation } from "../core/discovery.js";
-import { rawNode } from "../ui/legacy.js";
+import { legacyDeps, rawNode } from "../ui/legacy.js";
 import { locateSpecs } from "./_read.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
@@ -202,6 +202,27 @@ export function registerSpecStats(program: Command, ctx: CliContext): void {
   });
 }
 
+/**
+ * The Python prepare-task's git, branch and documentation helpers, which sdd does not do:
+ * present, so scripts reading them get "nothing" rather than a missing key.
+ */
+const NOT_PROVIDED = {
+  task_details: null,
+  spec_file: null,
+  doc_context: null,
+  validation_warnings: [],
+  git_warnings: [],
+  repo_root: null,
+  needs_branch_creation: false,
+  dirty_tree_status: null,
+  suggested_branch_name: null,
+  needs_commit_cadence: false,
+  commit_cadence_options: null,
+  suggested_commit_cadence: null,
+  completion_info: null,
+  extended_context: null,
+};
+
 export function registerPrepareTask(program: Command, ctx: CliContext): void {
   withGlobalOptions(
     program
@@ -215,11 +236,31 @@ export function registerPrepareTask(program: Command, ctx: CliContext): void {
     const complete = q.progressOf(doc).complete;
     if (picked === undefined) {
       const r = q.nextTask(doc);
+      // A finished spec is an answer (nothing left to prepare), not a failure.
+      const legacy = {
+        ...NOT_PROVIDED,
+        success: complete,
+        task_id: null,
+        task_data: null,
+        dependencies: null,
+        spec_complete: complete,
+        completion_info: complete
+          ? {
+              should_prompt: true,
+              reason: "All tasks completed and no blocked tasks. Ready to mark as complete.",
+              is_complete: true,
+              blocked_count: 0,
+              blocked_tasks: [],
+              node_id: "spec-root",
+              error: null,
+            }
+          : null,
+      };
       ctx.report({
         command: "prepare-task",
-        exitCode: 1,
-        payload: { spec_id: s.ref.id, task_id: null, spec_complete: complete, reason: r.reason ?? null },
-        legacy: { success: false, task_id: null, spec_complete: complete, error: r.reason ?? null },
+        exitCode: complete ? 0 : 1,
+        payload: { spec_id: s.ref.id, ...legacy, reason: r.reason ?? null },
+        legacy: { ...legacy, error: complete ? null : (r.reason ?? null) },
         text: () => [`no task to prepare in ${s.ref.id}: ${r.reason ?? ""}`],
       });
       return;
@@ -249,13 +290,13 @@ export function registerPrepareTask(program: Command, ctx: CliContext): void {
       dependencies: { blocked_by: deps.blocked_by, soft_depends: deps.soft_depends, blocks: deps.blocks },
     };
     const legacy = {
+      ...NOT_PROVIDED,
       success: true,
       task_id: picked,
       task_data: rawNode(node),
-      dependencies: deps,
+      dependencies: legacyDeps(h, deps),
       spec_complete: complete,
       context,
-      needs_branch_creation: false,
       error: null,
     };
     ctx.report({

@@ -60,7 +60,7 @@ export function registerActivateSpec(program: Command, ctx: CliContext): void {
       (r) => (r.result.already_active ? `${r.spec_id} is already active` : `${r.spec_id}: pending/ -> active/`),
       {
         ok: (r) => ({ success: true, spec_id: r.spec_id, old_folder: r.result.from, new_folder: "active", activated_at: r.timestamp ?? null }),
-        failed: () => ({ success: false, spec_id: spec }),
+        failed: () => ({ success: false, spec_id: spec, new_folder: "active", activated_at: null }),
       },
     );
   });

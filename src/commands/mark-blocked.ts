@@ -43,7 +43,7 @@ export function register(program: Command, ctx: CliContext): void {
           reason: flags.reason,
           marked_at: r.timestamp ?? null,
         }),
-        failed: () => ({ success: false, task_id: task, spec_id: spec }),
+        failed: () => ({ success: false, task_id: task, spec_id: spec, blocked_by: flags.reason, reason: flags.reason, marked_at: null }),
       },
     );
   });

@@ -9,8 +9,8 @@ function legacyNext(doc: unknown, task: { id: string; title: string; status: str
     task_id: task.id,
     title: task.title,
     status: task.status,
-    file_path: md.file_path ?? null,
-    estimated_hours: md.estimated_hours ?? null,
+    file_path: md.file_path ?? "",
+    estimated_hours: md.estimated_hours ?? 0,
   };
 }
 

@@ -36,7 +36,7 @@ export function register(program: Command, ctx: CliContext): void {
             previously_blocked_by: before?.metadata?.blocker_description ?? null,
           };
         },
-        failed: () => ({ success: false, task_id: task, spec_id: spec }),
+        failed: () => ({ success: false, task_id: task, spec_id: spec, unblocked_at: null }),
       },
     );
   });

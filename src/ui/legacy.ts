@@ -4,6 +4,8 @@
  * config) prints them alone, in the old shape. Values carry sdd's meaning where the two
  * tools differ on purpose (docs/migration.md lists each difference).
  */
+import type { DepsReport, NodeSummary } from "../core/queries.js";
+
 type Json = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -80,3 +82,20 @@ export function progressFields(
     current_phase: phase === null ? null : { id: phase.id, title: phase.title, completed: phase.completed, total: phase.total },
   };
 }
+
+/** A dependency as the Python tool printed it: with the node's file_path as `file`. */
+export function legacyDeps(h: Record<string, unknown>, r: DepsReport): Record<string, unknown> {
+  const withFile = (d: NodeSummary): Record<string, unknown> => {
+    const md = (h[d.id] as { metadata?: { file_path?: unknown } } | undefined)?.metadata;
+    return { id: d.id, title: d.title, status: d.status, file: typeof md?.file_path === "string" ? md.file_path : "" };
+  };
+  return {
+    task_id: r.task_id,
+    can_start: r.can_start,
+    // Its own blocked_by, as the old tool listed it (can_start also honours the ancestors').
+    blocked_by: r.blocked_by.filter((b) => b.via === r.task_id).map(withFile),
+    soft_depends: r.soft_depends.map(withFile),
+    blocks: r.blocks.map(withFile),
+  };
+}
+

@@ -56,9 +56,12 @@ export interface CaseResult {
   stderr: string;
 }
 
-/** The run-time clock of every replayed run: any occurrence of it is run-produced. */
-const NOW = "2031-03-03T03:03:03.000Z";
-const RUN_TS = /2031-03-03(?:[T ]03:03(?::03(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)?)?|20310303030303/g;
+/**
+ * The run-time clock: a day no input mentions, one minute later for each step of a group, so
+ * durations (actual_hours) are positive as in the recording; any occurrence is run-produced.
+ */
+const nowAt = (step: number): string => `2031-03-03T${String(3 + Math.floor(step / 60)).padStart(2, "0")}:${String(step % 60).padStart(2, "0")}:03.000Z`;
+const RUN_TS = /2031-03-03(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)?)?|20310303\d{6}/g;
 const ANY_TS = /^(?:\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)?)?|\d{14})$/;
 
 export function loadCases(): OracleCase[] {
@@ -105,11 +108,13 @@ function mapStrings(v: unknown, f: (s: string, key: string | undefined) => unkno
   return v;
 }
 
-function maskHours(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(maskHours);
+/** Every number under an `actual_hours` key (also inside a {before, after} diff of it). */
+function maskHours(v: unknown, under = false): unknown {
+  if (typeof v === "number" && under) return "<HOURS>";
+  if (Array.isArray(v)) return v.map((x) => maskHours(x, under));
   if (v !== null && typeof v === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = k === "actual_hours" && typeof x === "number" ? "<HOURS>" : maskHours(x);
+    for (const [k, x] of Object.entries(v)) out[k] = maskHours(x, under || k === "actual_hours");
     return out;
   }
   return v;
@@ -171,12 +176,12 @@ export function diff(a: unknown, b: unknown, path: string, subset: boolean, out:
   out.push({ kind, path: path === "" ? "/" : path, old: short(a), new: short(b) });
 }
 
-async function runSdd(argv: string[], work: string): Promise<{ code: number; stdout: string; stderr: string }> {
+async function runSdd(argv: string[], work: string, step: number): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
   const code = await run(argv, {
     cwd: work,
-    env: { NO_COLOR: "1", CI: "true", SDD_NOW: NOW, SDD_AUTHOR: "claude-code", HOME: work, PATH: process.env.PATH },
+    env: { NO_COLOR: "1", CI: "true", SDD_NOW: nowAt(step), SDD_AUTHOR: "claude-code", HOME: work, PATH: process.env.PATH },
     stdout: (s) => (stdout += s),
     stderr: (s) => (stderr += s),
     stdoutIsTTY: false,
@@ -185,12 +190,18 @@ async function runSdd(argv: string[], work: string): Promise<{ code: number; std
   return { code, stdout, stderr };
 }
 
-async function replayOne(c: OracleCase, work: string, specs: string, pristine: Map<string, Record<string, any>>): Promise<CaseResult> {
+async function replayOne(
+  c: OracleCase,
+  work: string,
+  specs: string,
+  pristine: Map<string, Record<string, any>>,
+  step: number,
+): Promise<CaseResult> {
   const mutation = isMutationCase(c);
   const array = Array.isArray(c.stdout_json);
   const argv = c.argv.map((a) => a.split("$SPECS").join(specs));
   if (array) argv.push("--compat");
-  const r = await runSdd(argv, work);
+  const r = await runSdd(argv, work, step);
   const mismatches: Mismatch[] = [];
   if (r.code !== c.exit_code) mismatches.push({ kind: "exit", path: "", old: c.exit_code, new: r.code });
   if (c.stdout_json !== null && c.argv.includes("--json")) {
@@ -259,7 +270,8 @@ export async function replayAll(cases: OracleCase[] = loadCases(), parallel = 4)
       const { work, specs } = freshWork();
       try {
         const pristine = pristineSpecs(specs);
-        for (const c of g) results.push(await replayOne(c, work, specs, pristine));
+        let step = 1;
+        for (const c of g) results.push(await replayOne(c, work, specs, pristine, step++));
       } finally {
         rmSync(work, { recursive: true, force: true });
       }
