@@ -17,7 +17,7 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": "error",
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["@inquirer/*"], message: "Import inquirer only dynamically, from src/prompts.ts." }] },
+        { patterns: [{ group: ["@inquirer/*"], message: "Import inquirer only dynamically, from src/ui/prompts.ts." }] },
       ],
     },
   },
@@ -32,6 +32,54 @@ export default tseslint.config(
       "@typescript-eslint/no-explicit-any": "off",
       "@typescript-eslint/no-unsafe-call": "off",
       "@typescript-eslint/no-unsafe-return": "off",
+    },
+  },
+  // Layers. Pure code (JSON text, schemas, the spec model and rules, mutation planners) never
+  // touches the disk or spawns processes, so it is tested without temp dirs and reused by every
+  // front end; only src/core/store/ reads or writes the specs folder.
+  {
+    files: ["src/core/{json,schema,spec,mutations}/**/*.ts", "src/core/{errors,findings,clock,paths}.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            { name: "node:fs", message: "Pure layer: no disk access (move this to src/core/store/)." },
+            { name: "node:fs/promises", message: "Pure layer: no disk access (move this to src/core/store/)." },
+            { name: "fs", message: "Pure layer: no disk access." },
+            { name: "node:child_process", message: "Pure layer: no processes." },
+          ],
+          patterns: [
+            {
+              group: [
+                "**/store/*",
+                "**/validate/*",
+                "**/journaling/*",
+                "**/worklog/*",
+                "**/ci/*",
+                "**/merge/*",
+                "**/init/*",
+                "**/commands/*",
+                "**/ui/*",
+              ],
+              message: "Pure layer: import only other pure modules (json, schema, spec, mutations, errors, findings, clock, paths).",
+            },
+            { group: ["@inquirer/*"], message: "Import inquirer only dynamically, from src/ui/prompts.ts." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Only the entry module talks to the process: everything else returns data or throws.
+    files: ["src/**/*.ts"],
+    ignores: ["src/main.ts", "src/cli.ts"],
+    rules: {
+      "no-console": "error",
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "exit", message: "Only src/main.ts exits; throw a typed error." },
+      ],
     },
   },
 );

@@ -203,7 +203,7 @@ function makeSpec({ id, folder, phases, tasks, withSubtasks, subtasks, verifies,
     }
   });
 
-  // Roll-ups, children first (the same rule as src/core/rollup.ts and computeCounts).
+  // Roll-ups, children first (the same rule as src/core/spec/rollup.ts and computeCounts).
   const journaled = new Set(["task", "verify"]);
   const rollup = (nid) => {
     const n = h[nid];

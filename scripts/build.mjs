@@ -58,30 +58,50 @@ const GROUPS = {
   shell: [
     "commander",
     "./src/commands/_shared.ts",
-    "./src/output/style.ts",
-    "./src/output/envelope.ts",
-    "./src/output/findings-format.ts",
-    "./src/prompts.ts",
+    "./src/ui/style.ts",
+    "./src/ui/envelope.ts",
+    "./src/ui/findings-format.ts",
+    "./src/ui/prompts.ts",
     "./src/version.ts",
-    "./src/core/atomic.ts",
+    "./src/core/store/atomic.ts",
   ],
-  // Reading and validating a spec (a validate worker loads only this and errors.ts).
-  kernel: [
-    "./src/core/validate/run.ts",
-    "./src/core/validate/parallel.ts",
-    "./src/core/validate/schema.ts",
-    "./src/core/validate/rules.ts",
-    "./src/core/validate/spec-findings.ts",
-    "./src/generated/validators.js",
-    "./src/core/spec.ts",
-    "./src/core/json-source.ts",
-    "./src/core/spec-file.ts",
-    "./src/core/paths.ts",
-    "./src/core/findings.ts",
-    "./src/core/discovery.ts",
-    "./src/core/config.ts",
-  ],
+  // Reading and checking a spec: every module validate/run.ts and spec/check.ts reach statically
+  // (a validate worker loads only this chunk and the shell's), computed below.
+  kernel: [],
 };
+
+// Loaded from node_modules at run time: large and rarely used (prompts, locks, patches).
+const EXTERNAL = ["@inquirer/prompts", "proper-lockfile", "fast-json-patch", "ajv", "ajv/*"];
+
+/** The project modules an entry reaches through static imports. */
+async function staticClosure(entries) {
+  const r = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: entries,
+    bundle: true,
+    splitting: true,
+    outdir: join(root, "dist"),
+    format: "esm",
+    platform: "node",
+    external: ["commander", ...EXTERNAL],
+    write: false,
+    metafile: true,
+    logLevel: "silent",
+  });
+  const reached = new Set();
+  for (const out of Object.values(r.metafile.outputs)) {
+    if (out.entryPoint === undefined) continue;
+    for (const input of Object.keys(out.inputs)) reached.add(input);
+  }
+  // Chunks shared by the entries hold what they reach in common.
+  for (const out of Object.values(r.metafile.outputs))
+    if (out.entryPoint === undefined) for (const input of Object.keys(out.inputs)) reached.add(input);
+  return [...reached].filter((p) => !p.startsWith("node_modules/")).map((p) => "./" + p);
+}
+// What the shell reaches is loaded by every command anyway: it stays out of the kernel, so a
+// command that needs only the shell never loads the kernel.
+const shellReach = new Set(await staticClosure(GROUPS.shell.filter((s) => s.startsWith("./"))));
+GROUPS.kernel = (await staticClosure(["./src/core/validate/run.ts", "./src/core/spec/check.ts"])).filter((p) => !shellReach.has(p)).sort();
 
 const groupChunks = {
   name: "group-chunks",
@@ -135,8 +155,7 @@ const result = await esbuild.build({
   format: "esm",
   platform: "node",
   target: "node20",
-  // Loaded from node_modules at run time: large and rarely used (prompts, locks, patches).
-  external: ["@inquirer/prompts", "proper-lockfile", "fast-json-patch", "ajv", "ajv/*"],
+  external: EXTERNAL,
   plugins: [groupChunks],
   legalComments: "none",
   logLevel: "warning",

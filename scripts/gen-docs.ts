@@ -2,7 +2,7 @@
 import { writeFileSync } from "node:fs";
 import { buildProgram } from "../src/cli.js";
 import { CliContext } from "../src/commands/_shared.js";
-import { renderCommandsMarkdown } from "../src/docs-gen.js";
+import { renderCommandsMarkdown } from "../src/ui/docs-gen.js";
 
 const ctx = new CliContext({
   cwd: process.cwd(),

@@ -7,8 +7,8 @@ import { CliContext, hoistGlobalOptions, type CliIo } from "./commands/_shared.j
 import { commandsFor } from "./commands/index.js";
 import { InternalError, SddError, UsageError } from "./core/errors.js";
 import { loadOutputPrefs } from "./core/store/output-prefs.js";
-import { envelope, errorPayload } from "./output/envelope.js";
-import type { Prompter } from "./prompts.js";
+import { envelope, errorPayload } from "./ui/envelope.js";
+import type { Prompter } from "./ui/prompts.js";
 import { VERSION } from "./version.js";
 
 /**

@@ -1,7 +1,7 @@
 /** Process entry: wires the real streams to the CLI and sets the exit code. */
 import { run } from "./cli.js";
 
-import { removePendingTempFiles } from "./core/atomic.js";
+import { removePendingTempFiles } from "./core/store/atomic.js";
 
 // Interrupted: drop any half-written temp file; the spec itself is untouched until the
 // atomic rename, and proper-lockfile releases held locks on exit.

@@ -1,6 +1,6 @@
 /** Test doubles for prompts: a fake Prompter that records its questions, and an in-process terminal. */
 import type { CliIo } from "../src/commands/_shared.js";
-import type { Choice, Prompter } from "../src/prompts.js";
+import type { Choice, Prompter } from "../src/ui/prompts.js";
 
 export interface Asked {
   kind: "select" | "input";

@@ -1,11 +1,11 @@
 /** What every writing command shares: --dry-run, --lock-timeout, and one way to report a write. */
 import { Option, type Command } from "commander";
 import type { Operation } from "fast-json-patch";
-import type { Plan, PlanContext, TransactionResult } from "../core/transaction.js";
-import { journaledTypesOf } from "../core/spec.js";
+import type { Plan, PlanContext, TransactionResult } from "../core/store/transaction.js";
+import { journaledTypesOf } from "../core/spec/model.js";
 import { SddError, UsageError } from "../core/errors.js";
-import { errorPayload } from "../output/envelope.js";
-import type { Style } from "../output/style.js";
+import { errorPayload } from "../ui/envelope.js";
+import type { Style } from "../ui/style.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
 export interface MutationFlags extends GlobalOptions {
@@ -38,9 +38,9 @@ export async function executeMutation<T extends object>(
 ): Promise<TransactionResult<T>> {
   ctx.setGlobals(flags, ["text", "json"]);
   const [{ findSpecsDir }, { transact }, { parseLockTimeout }] = await Promise.all([
-    import("../core/discovery.js"),
-    import("../core/transaction.js"),
-    import("../core/lock.js"),
+    import("../core/store/discovery.js"),
+    import("../core/store/transaction.js"),
+    import("../core/store/lock.js"),
   ]);
   const loc = findSpecsDir({ cwd: ctx.cwd, specsDir: flags.specsDir, path: flags.path, env: ctx.env });
   const cfg = loc.config.config;

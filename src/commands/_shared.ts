@@ -6,10 +6,10 @@ import { Option, type Command } from "commander";
 import { UsageError } from "../core/errors.js";
 import type { Finding } from "../core/findings.js";
 import { loadOutputPrefs } from "../core/store/output-prefs.js";
-import { envelope, overlay } from "../output/envelope.js";
-import { formatFindingsText, formatGithub, writeStepSummary } from "../output/findings-format.js";
-import { makeStyle, type Style } from "../output/style.js";
-import { inquirerPrompter, type Prompter, type PromptGate } from "../prompts.js";
+import { envelope, overlay } from "../ui/envelope.js";
+import { formatFindingsText, formatGithub, writeStepSummary } from "../ui/findings-format.js";
+import { makeStyle, type Style } from "../ui/style.js";
+import { inquirerPrompter, type Prompter, type PromptGate } from "../ui/prompts.js";
 
 export type OutputFormat = "text" | "json" | "github" | "sarif";
 

@@ -21,9 +21,9 @@ export function register(program: Command, ctx: CliContext): void {
     if (flags.phase !== undefined && flags.task !== undefined) throw new UsageError("give --phase or --task, not both");
     const loc = await locateSpecs(ctx, flags);
     const [{ openSpec }, q, { incompleteWork }, { getNode }] = await Promise.all([
-      import("../core/spec-set.js"),
-      import("../core/queries.js"),
-      import("../core/spec.js"),
+      import("../core/store/spec-set.js"),
+      import("../core/spec/queries.js"),
+      import("../core/spec/model.js"),
       import("../core/mutations/node.js"),
     ]);
     const s = openSpec(loc, spec, ctx.cwd);

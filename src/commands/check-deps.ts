@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { DepsReport } from "../core/queries.js";
+import type { DepsReport } from "../core/spec/queries.js";
 import { legacyDeps } from "../ui/legacy.js";
 import { locateSpecs } from "./_read.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
@@ -15,8 +15,8 @@ export function register(program: Command, ctx: CliContext): void {
     ctx.setGlobals(flags, ["text", "json"]);
     const loc = await locateSpecs(ctx, flags);
     const [{ openSpec }, q, { getNode }] = await Promise.all([
-      import("../core/spec-set.js"),
-      import("../core/queries.js"),
+      import("../core/store/spec-set.js"),
+      import("../core/spec/queries.js"),
       import("../core/mutations/node.js"),
     ]);
     const s = openSpec(loc, spec, ctx.cwd);

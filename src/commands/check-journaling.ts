@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { Finding } from "../core/findings.js";
-import { summaryLine } from "../output/findings-format.js";
+import { summaryLine } from "../ui/findings-format.js";
 import { locateSpecs } from "./_read.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
@@ -25,7 +25,7 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (specs: string[], flags: CheckJournalingFlags) => {
     ctx.setGlobals(flags, ["text", "json", "github"]);
     const loc = await locateSpecs(ctx, flags);
-    const { runCheckJournaling } = await import("../core/check-journaling.js");
+    const { runCheckJournaling } = await import("../core/journaling/check.js");
     const r = runCheckJournaling({
       loc,
       specs,

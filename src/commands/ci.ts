@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { summaryLine } from "../output/findings-format.js";
+import { summaryLine } from "../ui/findings-format.js";
 import { locateSpecs } from "./_read.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
@@ -18,10 +18,10 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (flags: CiFlags) => {
     ctx.setGlobals(flags, ["text", "json", "github", "sarif"]);
     const loc = await locateSpecs(ctx, flags);
-    const [{ runCi }, { logCiStep }] = await Promise.all([import("../core/ci.js"), import("../core/worklog-ci.js")]);
+    const [{ runCi }, { logCiStep }] = await Promise.all([import("../core/ci/run.js"), import("../core/ci/worklog.js")]);
     const r = runCi({ loc, cwd: ctx.cwd, env: ctx.env, strict: flags.strict === true, extraSteps: [logCiStep] });
     if (ctx.format === "sarif") {
-      const { toSarif } = await import("../output/sarif.js");
+      const { toSarif } = await import("../ui/sarif.js");
       ctx.exitCode = r.exitCode;
       ctx.io.stdout(JSON.stringify(toSarif(r.findings), null, 2) + "\n");
       return;

@@ -9,7 +9,7 @@ export function register(program: Command, ctx: CliContext): void {
       .addArgument(new Argument("<shell>", "the shell").choices(["bash", "zsh", "fish"])),
   ).action(async (shell: "bash" | "zsh" | "fish", flags: GlobalOptions) => {
     ctx.setGlobals(flags, ["text", "json"]);
-    const { completionScript } = await import("../completion.js");
+    const { completionScript } = await import("../ui/completion.js");
     const root = program;
     const script = completionScript(root, shell);
     ctx.report({ command: "completion", exitCode: 0, payload: { shell, script }, text: () => [script.trimEnd()] });

@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import { SPEC_FOLDERS } from "../core/spec.js";
+import { SPEC_FOLDERS } from "../core/spec/model.js";
 import { collect, withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
 interface CreateFlags extends GlobalOptions {
@@ -30,14 +30,14 @@ export function register(program: Command, ctx: CliContext): void {
       .addOption(new Option("--category <name>", "accepted for compatibility").hideHelp()),
   ).action(async (nameArg: string | undefined, flags: CreateFlags) => {
     ctx.setGlobals(flags, ["text", "json"]);
-    const { required } = await import("../prompts.js");
+    const { required } = await import("../ui/prompts.js");
     const name = await required(nameArg, "name", ctx.promptGate(flags), ctx.prompter, (p) =>
       p.input({ message: "What is the spec about?", validate: (v) => (v.trim() === "" ? "give a name" : true) }),
     );
     const [{ findSpecsDir }, { createSpec }, { parseLockTimeout }, { timestamp }] = await Promise.all([
-      import("../core/discovery.js"),
-      import("../core/create.js"),
-      import("../core/lock.js"),
+      import("../core/store/discovery.js"),
+      import("../core/store/create.js"),
+      import("../core/store/lock.js"),
       import("../core/clock.js"),
     ]);
     const loc = findSpecsDir({ cwd: ctx.cwd, specsDir: flags.specsDir, path: flags.path, env: ctx.env });

@@ -17,7 +17,7 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (flags: DoctorFlags) => {
     ctx.setGlobals(flags, ["text", "json"]);
     const loc = await locateSpecs(ctx, flags);
-    const { runDoctor } = await import("../core/doctor.js");
+    const { runDoctor } = await import("../core/doctor/doctor.js");
     const problems = runDoctor({ loc, cwd: ctx.cwd, env: ctx.env, fix: flags.fix === true });
     const open = problems.filter((p) => !p.fixed);
     ctx.report({

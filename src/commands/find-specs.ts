@@ -7,7 +7,7 @@ export function register(program: Command, ctx: CliContext): void {
     async (flags: GlobalOptions) => {
       ctx.setGlobals(flags, ["text", "json"]);
       const loc = await locateSpecs(ctx, flags);
-      const { listSpecFiles } = await import("../core/discovery.js");
+      const { listSpecFiles } = await import("../core/store/discovery.js");
       const files = listSpecFiles(loc.specsDir);
       const counts: Record<string, number> = { pending: 0, active: 0, completed: 0, archived: 0 };
       for (const f of files) if (f.folder !== undefined) counts[f.folder] = (counts[f.folder] ?? 0) + 1;

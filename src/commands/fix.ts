@@ -1,6 +1,6 @@
 import { basename, dirname } from "node:path";
 import type { Command } from "commander";
-import { SPEC_FOLDERS, type SpecFolder } from "../core/spec.js";
+import { SPEC_FOLDERS, type SpecFolder } from "../core/spec/model.js";
 import type { Operation } from "fast-json-patch";
 import type { Finding, RawFinding } from "../core/findings.js";
 import { executeMutation, formatPatch, withMutationOptions, type MutationFlags } from "./_mutation.js";
@@ -38,7 +38,7 @@ export function register(program: Command, ctx: CliContext): void {
 /** Shared by `fix` and `validate --fix`: one report for every spec repaired. */
 export async function runFix(ctx: CliContext, specs: string[], flags: FixFlags): Promise<void> {
   const [{ planFix }, { validateFile }, { displayPath }, { unreadableFinding }, { SddError, ExitCode }] = await Promise.all([
-    import("../core/fix.js"),
+    import("../core/mutations/fix.js"),
     import("../core/validate/run.js"),
     import("../core/paths.js"),
     import("../core/findings.js"),

@@ -17,8 +17,8 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (spec: string, flags: HistoryFlags) => {
     ctx.setGlobals(flags, ["text", "json"]);
     const [{ findSpecsDir, resolveSpec }, { readHistory }] = await Promise.all([
-      import("../core/discovery.js"),
-      import("../core/history.js"),
+      import("../core/store/discovery.js"),
+      import("../core/store/history.js"),
     ]);
     const loc = findSpecsDir({ cwd: ctx.cwd, specsDir: flags.specsDir, path: flags.path, env: ctx.env });
     const ref = resolveSpec(spec, loc.specsDir, ctx.cwd);

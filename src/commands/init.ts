@@ -19,8 +19,8 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (flags: InitFlags) => {
     ctx.setGlobals(flags, ["text", "json"]);
     const [{ runInit, DEFAULT_DRIVER_COMMAND }, { findRepoRoot }] = await Promise.all([
-      import("../core/init.js"),
-      import("../core/config.js"),
+      import("../core/init/init.js"),
+      import("../core/store/config.js"),
     ]);
     const root = flags.path !== undefined ? resolve(ctx.cwd, flags.path) : (findRepoRoot(ctx.cwd) ?? ctx.cwd);
     const command = flags.driverCommand ?? DEFAULT_DRIVER_COMMAND;

@@ -5,12 +5,14 @@
  */
 import { Option, type Command } from "commander";
 import { UsageError } from "../core/errors.js";
-import type { SpecsLocation } from "../core/discovery.js";
+import type { SpecsLocation } from "../core/store/discovery.js";
 import { legacyDeps, rawNode } from "../ui/legacy.js";
 import { locateSpecs } from "./_read.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
 type Json = Record<string, unknown>;
+
+const text = (v: unknown): string => (typeof v === "string" ? v : v === undefined || v === null ? "" : JSON.stringify(v));
 
 const isObj = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
 
@@ -18,8 +20,8 @@ async function open(ctx: CliContext, flags: GlobalOptions, spec: string) {
   ctx.setGlobals(flags, ["text", "json"]);
   const loc: SpecsLocation = await locateSpecs(ctx, flags);
   const [{ openSpec }, q, { getNode }] = await Promise.all([
-    import("../core/spec-set.js"),
-    import("../core/queries.js"),
+    import("../core/store/spec-set.js"),
+    import("../core/spec/queries.js"),
     import("../core/mutations/node.js"),
   ]);
   const s = openSpec(loc, spec, ctx.cwd);
@@ -45,7 +47,7 @@ export function registerGetTask(program: Command, ctx: CliContext): void {
       .option("--include-journal", "add the node's journal entries"),
   ).action(async (spec: string, task: string, flags: GetTaskFlags) => {
     const { s, doc, getNode } = await open(ctx, flags, spec);
-    const node = rawNode(getNode(doc, task, s.ref.id, s.shown) as Json);
+    const node = rawNode(getNode(doc, task, s.ref.id, s.shown));
     const legacy = flags.includeJournal === true ? { ...node, journal_entries: journalOf(doc, task) } : node;
     ctx.report({
       command: "get-task",
@@ -85,7 +87,7 @@ export function registerListBlockers(program: Command, ctx: CliContext): void {
       text: () =>
         blockers.length === 0
           ? [`no blocked nodes in ${s.ref.id}`]
-          : blockers.map((b) => `${b.id} [${String(b.blocker_type) || "blocked"}] ${b.title}: ${String(b.blocker_description)}`),
+          : blockers.map((b) => `${b.id} [${text(b.blocker_type) || "blocked"}] ${b.title}: ${text(b.blocker_description)}`),
     });
   });
 }
@@ -141,7 +143,7 @@ export function registerQueryTasks(program: Command, ctx: CliContext): void {
       payload: { spec_id: s.ref.id, matched: matches.length, tasks },
       legacy: tasks,
       text: () =>
-        flags.simple === true ? tasks.map((t) => t.id) : tasks.map((t) => `${t.id.padEnd(14)} ${String(t.type).padEnd(8)} [${String(t.status)}] ${t.title}`),
+        flags.simple === true ? tasks.map((t) => t.id) : tasks.map((t) => `${t.id.padEnd(14)} ${text(t.type).padEnd(8)} [${text(t.status)}] ${t.title}`),
     });
   });
 }

@@ -70,7 +70,7 @@ export function registerSyncMetadata(program: Command, ctx: CliContext): void {
       .description("store the computed progress_percentage and current_phase in the spec's metadata (for tools that read them)")
       .argument("<spec>", "spec id or file"),
   ).action(async (spec: string, flags: MutationFlags) => {
-    const [{ planSpecMetadata }, q] = await Promise.all([import("../core/mutations/metadata.js"), import("../core/queries.js")]);
+    const [{ planSpecMetadata }, q] = await Promise.all([import("../core/mutations/metadata.js"), import("../core/spec/queries.js")]);
     await runMutation(
       ctx,
       flags,

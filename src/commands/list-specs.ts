@@ -19,7 +19,7 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (flags: ListFlags) => {
     ctx.setGlobals(flags, ["text", "json"]);
     const loc = await locateSpecs(ctx, flags);
-    const [{ openSpecs }, q] = await Promise.all([import("../core/spec-set.js"), import("../core/queries.js")]);
+    const [{ openSpecs }, q] = await Promise.all([import("../core/store/spec-set.js"), import("../core/spec/queries.js")]);
     const { specs, unreadable } = openSpecs(loc, [], ctx.cwd);
     const want = (folder: string | undefined): boolean => flags.status === "all" || folder === flags.status;
     const rows = specs

@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import { BLOCKER_TYPES } from "../core/spec.js";
+import { BLOCKER_TYPES } from "../core/spec/model.js";
 import type { CliContext } from "./_shared.js";
 import { runMutation, withMutationOptions, type MutationFlags } from "./_mutation.js";
 

@@ -21,7 +21,7 @@ export function register(program: Command, ctx: CliContext): void {
       .argument("[path]", "the file's path in the repository, for messages (git's %P)"),
   ).action(async (base: string, ours: string, theirs: string, path: string | undefined, flags: GlobalOptions) => {
     ctx.setGlobals(flags, ["text", "json"]);
-    const { runMergeDriver } = await import("../core/merge-driver.js");
+    const { runMergeDriver } = await import("../core/merge/driver.js");
     const r = runMergeDriver({ cwd: ctx.cwd, base, ours, theirs, path });
     // git shows a driver's stderr to whoever runs the merge: each conflict, with both values.
     for (const u of r.unreadable) ctx.io.stderr(`sdd merge-driver: ${u.message}\n`);

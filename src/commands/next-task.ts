@@ -25,7 +25,7 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (spec: string, flags: GlobalOptions) => {
     ctx.setGlobals(flags, ["text", "json"]);
     const loc = await locateSpecs(ctx, flags);
-    const [{ openSpec }, q] = await Promise.all([import("../core/spec-set.js"), import("../core/queries.js")]);
+    const [{ openSpec }, q] = await Promise.all([import("../core/store/spec-set.js"), import("../core/spec/queries.js")]);
     const s = openSpec(loc, spec, ctx.cwd);
     const r = q.nextTask(s.loaded.value);
     ctx.report({

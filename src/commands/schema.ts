@@ -9,7 +9,7 @@ export function register(program: Command, ctx: CliContext): void {
       .argument("[name]", "which schema", "spec"),
   ).action(async (name: string, flags: GlobalOptions) => {
     ctx.setGlobals(flags, ["text", "json"]);
-    const { readSchema } = await import("../core/schemas.js");
+    const { readSchema } = await import("../core/store/schema-files.js");
     const schema = readSchema(name);
     ctx.report({
       command: "schema",

@@ -13,10 +13,10 @@ export function register(program: Command, ctx: CliContext): void {
     ctx.setGlobals(flags, ["text", "json"]);
     const loc = await locateSpecs(ctx, flags);
     const [{ openSpec, journaledTypes }, q, { findUnjournaled }, { childrenOf, own, isObject, incompleteWork }] = await Promise.all([
-      import("../core/spec-set.js"),
-      import("../core/queries.js"),
-      import("../core/journaling.js"),
-      import("../core/spec.js"),
+      import("../core/store/spec-set.js"),
+      import("../core/spec/queries.js"),
+      import("../core/spec/journaling.js"),
+      import("../core/spec/model.js"),
     ]);
     const s = openSpec(loc, spec, ctx.cwd);
     const doc = s.loaded.value;

@@ -14,8 +14,8 @@ export function register(program: Command, ctx: CliContext): void {
     ctx.setGlobals(flags, ["text", "json"]);
     const loc = await locateSpecs(ctx, flags);
     const [{ openSpec }, q, { getNode }] = await Promise.all([
-      import("../core/spec-set.js"),
-      import("../core/queries.js"),
+      import("../core/store/spec-set.js"),
+      import("../core/spec/queries.js"),
       import("../core/mutations/node.js"),
     ]);
     const s = openSpec(loc, spec, ctx.cwd);

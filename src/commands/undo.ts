@@ -19,7 +19,7 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (spec: string, flags: UndoFlags) => {
     const to = flags.to === undefined ? undefined : Number(flags.to);
     if (to !== undefined && !Number.isInteger(to)) throw new UsageError(`--to ${JSON.stringify(flags.to)}: give a history entry number`);
-    const [{ planUndo }, { findSpecsDir }] = await Promise.all([import("../core/mutations/undo.js"), import("../core/discovery.js")]);
+    const [{ planUndo }, { findSpecsDir }] = await Promise.all([import("../core/store/undo.js"), import("../core/store/discovery.js")]);
     const specsDir = findSpecsDir({ cwd: ctx.cwd, specsDir: flags.specsDir, path: flags.path, env: ctx.env }).specsDir;
     await runMutation(
       ctx,

@@ -1,5 +1,5 @@
 import { Argument, Option, type Command } from "commander";
-import { STATUSES } from "../core/spec.js";
+import { STATUSES } from "../core/spec/model.js";
 import type { CliContext } from "./_shared.js";
 import { runMutation, withMutationOptions, type MutationFlags } from "./_mutation.js";
 
@@ -71,10 +71,10 @@ async function askMissing(
 ): Promise<{ spec: string; task: string; status: string }> {
   if (spec !== undefined && task !== undefined && status !== undefined) return { spec, task, status };
   const [{ required }, { findSpecsDir, listSpecFiles }, { openSpec }, q] = await Promise.all([
-    import("../prompts.js"),
-    import("../core/discovery.js"),
-    import("../core/spec-set.js"),
-    import("../core/queries.js"),
+    import("../ui/prompts.js"),
+    import("../core/store/discovery.js"),
+    import("../core/store/spec-set.js"),
+    import("../core/spec/queries.js"),
   ]);
   const gate = ctx.promptGate(flags);
   const discover = () => findSpecsDir({ cwd: ctx.cwd, specsDir: flags.specsDir, path: flags.path, env: ctx.env });

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import type { Finding } from "../core/findings.js";
 import type { FileReport } from "../core/validate/run.js";
-import { summaryLine } from "../output/findings-format.js";
+import { summaryLine } from "../ui/findings-format.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
 interface ValidateFlags extends GlobalOptions {
@@ -48,7 +48,7 @@ export function register(program: Command, ctx: CliContext): void {
       .option("--lock-timeout <duration>", "with --fix: how long to wait for each spec's lock"),
   ).action(async (targets: string[], flags: ValidateFlags) => {
     if (flags.fix === true) {
-      const [{ runFix }, { findSpecsDir, listSpecFiles }] = await Promise.all([import("./fix.js"), import("../core/discovery.js")]);
+      const [{ runFix }, { findSpecsDir, listSpecFiles }] = await Promise.all([import("./fix.js"), import("../core/store/discovery.js")]);
       const specs =
         targets.length > 0
           ? targets
@@ -59,7 +59,7 @@ export function register(program: Command, ctx: CliContext): void {
       return;
     }
     ctx.setGlobals(flags, ["text", "json", "github"]);
-    const [{ runValidate }, { FIXABLE }] = await Promise.all([import("../core/validate/run.js"), import("../core/fix.js")]);
+    const [{ runValidate }, { FIXABLE }] = await Promise.all([import("../core/validate/run.js"), import("../core/mutations/fix.js")]);
     const result = runValidate({
       cwd: ctx.cwd,
       targets,

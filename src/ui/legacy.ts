@@ -4,7 +4,7 @@
  * config) prints them alone, in the old shape. Values carry sdd's meaning where the two
  * tools differ on purpose (docs/migration.md lists each difference).
  */
-import type { DepsReport, NodeSummary } from "../core/queries.js";
+import type { DepsReport, NodeSummary } from "../core/spec/queries.js";
 
 type Json = Record<string, unknown>;
 

@@ -10,9 +10,9 @@ import { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { buildProgram } from "../../src/cli.js";
 import { CliContext } from "../../src/commands/_shared.js";
-import { completionScript } from "../../src/completion.js";
+import { completionScript } from "../../src/ui/completion.js";
 import { ExitCode } from "../../src/core/errors.js";
-import { renderCommandsMarkdown } from "../../src/docs-gen.js";
+import { renderCommandsMarkdown } from "../../src/ui/docs-gen.js";
 import { oneJson, REPO_ROOT, runCli, tempTree } from "../helpers.js";
 
 const SHELLS = ["bash", "zsh", "fish"] as const;

@@ -6,9 +6,9 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCheckJournaling, type CheckJournalingOptions } from "../../src/core/check-journaling.js";
-import { findSpecsDir } from "../../src/core/discovery.js";
-import { applyRollup } from "../../src/core/rollup.js";
+import { runCheckJournaling, type CheckJournalingOptions } from "../../src/core/journaling/check.js";
+import { findSpecsDir } from "../../src/core/store/discovery.js";
+import { applyRollup } from "../../src/core/spec/rollup.js";
 import { CORPUS_SPECS, makeSpec, oneJson, runCli, specsTree, tempTree, writeTree } from "../helpers.js";
 
 const ID = "journal-2026-01-01-001";

@@ -8,8 +8,8 @@ import { copyFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { run } from "../../src/cli.js";
-import { withSpecLock } from "../../src/core/lock.js";
-import { applyRollup } from "../../src/core/rollup.js";
+import { withSpecLock } from "../../src/core/store/lock.js";
+import { applyRollup } from "../../src/core/spec/rollup.js";
 import { CORPUS_SPECS, makeSpec, oneJson, runCli, specsTree, tempTree, writeTree, type RunResult } from "../helpers.js";
 
 const ID = "life-2026-01-01-001";

@@ -6,11 +6,11 @@
 import { readFileSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createSpec } from "../../src/core/create.js";
+import { createSpec } from "../../src/core/store/create.js";
 import { planAddNode, type AddNodeInput } from "../../src/core/mutations/structure.js";
-import { nextTask } from "../../src/core/queries.js";
-import { applyRollup } from "../../src/core/rollup.js";
-import { transact } from "../../src/core/transaction.js";
+import { nextTask } from "../../src/core/spec/queries.js";
+import { applyRollup } from "../../src/core/spec/rollup.js";
+import { transact } from "../../src/core/store/transaction.js";
 import { makeSpec, oneJson, runCli, specsTree, tempTree } from "../helpers.js";
 
 const ID = "query-2026-01-01-001";

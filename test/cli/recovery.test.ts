@@ -7,12 +7,12 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { findSpecsDir } from "../../src/core/discovery.js";
-import { runDoctor } from "../../src/core/doctor.js";
+import { findSpecsDir } from "../../src/core/store/discovery.js";
+import { runDoctor } from "../../src/core/doctor/doctor.js";
 import { planMove } from "../../src/core/mutations/lifecycle.js";
 import { planStatusChange } from "../../src/core/mutations/status.js";
-import type { SpecFolder, Status } from "../../src/core/spec.js";
-import { transact, type Plan, type PlanContext } from "../../src/core/transaction.js";
+import type { SpecFolder, Status } from "../../src/core/spec/model.js";
+import { transact, type Plan, type PlanContext } from "../../src/core/store/transaction.js";
 import { makeSpec, oneJson, runCli, specsTree, writeTree } from "../helpers.js";
 
 const ID = "recover-2026-01-01-001";

@@ -45,7 +45,7 @@ export const DIFFERENCES: readonly Difference[] = [
   {
     id: "journal-unknown-node",
     why: "add-journal --task-id for a node that does not exist is refused (exit 2, nothing written), not saved with a warning",
-    match: any(exit(0, 2, ["add-journal"]), (m, r) => r.command === "add-journal" && r.case.case.includes("unknown-task")),
+    match: any(exit(0, 2, ["add-journal"]), (_m, r) => r.command === "add-journal" && r.case.case.includes("unknown-task")),
   },
   {
     id: "pending-backlog",

@@ -14,10 +14,10 @@ import { join } from "node:path";
 import jsonpatch from "fast-json-patch";
 import { expect, it } from "vitest";
 import { planCompleteTask, planJournal, planStatusChange } from "../../src/core/mutations/status.js";
-import type { Status } from "../../src/core/spec.js";
-import { transact, type Plan, type PlanContext } from "../../src/core/transaction.js";
-import { checkSpec } from "../../src/core/validate/rules.js";
-import { schemaFindings } from "../../src/core/validate/schema.js";
+import type { Status } from "../../src/core/spec/model.js";
+import { transact, type Plan, type PlanContext } from "../../src/core/store/transaction.js";
+import { checkSpec } from "../../src/core/spec/rules.js";
+import { schemaFindings } from "../../src/core/schema/validate.js";
 import { BIN, specsTree, type NodeInit } from "../helpers.js";
 
 const LANES = 4;

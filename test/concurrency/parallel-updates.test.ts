@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { readHistory, listBackups } from "../../src/core/history.js";
+import { readHistory, listBackups } from "../../src/core/store/history.js";
 import { BIN, runCli, specsTree, type NodeInit } from "../helpers.js";
 
 const ID = "load-2026-01-01-001";

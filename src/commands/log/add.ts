@@ -51,12 +51,12 @@ export function register(log: Command, ctx: CliContext): void {
       { mkdirSync },
       { parseLockTimeout },
     ] = await Promise.all([
-      import("../../prompts.js"),
+      import("../../ui/prompts.js"),
       import("../../core/worklog/index.js"),
       import("../../core/errors.js"),
       import("../../core/paths.js"),
       import("node:fs"),
-      import("../../core/lock.js"),
+      import("../../core/store/lock.js"),
     ]);
     const gate = ctx.promptGate(flags);
     const ask = (value: string | undefined, name: string, message: string): Promise<string> =>

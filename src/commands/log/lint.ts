@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { Finding } from "../../core/findings.js";
-import { summaryLine } from "../../output/findings-format.js";
+import { summaryLine } from "../../ui/findings-format.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "../_shared.js";
 import { worklog } from "./_places.js";
 

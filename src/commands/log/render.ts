@@ -22,8 +22,8 @@ export function register(log: Command, ctx: CliContext): void {
     ctx.setGlobals(flags, ["text", "json"]);
     const { loc, places, store } = await worklog(ctx, flags);
     const [{ lineDiff }, { writeFileAtomic }, { displayPath }, { DataError, FindingsError, UsageError }] = await Promise.all([
-      import("../../core/text-diff.js"),
-      import("../../core/atomic.js"),
+      import("../../core/worklog/text-diff.js"),
+      import("../../core/store/atomic.js"),
       import("../../core/paths.js"),
       import("../../core/errors.js"),
     ]);

@@ -5,10 +5,10 @@
  */
 import jsonpatch, { type Operation } from "fast-json-patch";
 import { ConflictError, FindingsError, UsageError } from "../errors.js";
-import { findUnjournaled } from "../journaling.js";
-import { hierarchyOf } from "../queries.js";
-import { incompleteWork, isObject, SPEC_FOLDERS, type JsonObject, type SpecFolder } from "../spec.js";
-import type { Plan, PlanContext } from "../transaction.js";
+import { findUnjournaled } from "../spec/journaling.js";
+import { hierarchyOf } from "../spec/queries.js";
+import { incompleteWork, isObject, SPEC_FOLDERS, type JsonObject, type SpecFolder } from "../spec/model.js";
+import type { Plan, PlanContext } from "../spec/plan.js";
 
 export function parseFolder(value: string): SpecFolder {
   if (!(SPEC_FOLDERS as readonly string[]).includes(value))

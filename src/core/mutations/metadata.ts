@@ -1,8 +1,8 @@
 /** Planners for metadata edits: revisions and task metadata. */
 import jsonpatch, { type Operation } from "fast-json-patch";
 import { UsageError } from "../errors.js";
-import { BLOCKER_KEYS, isObject, type JsonObject } from "../spec.js";
-import type { Plan, PlanContext } from "../transaction.js";
+import { BLOCKER_KEYS, isObject, type JsonObject } from "../spec/model.js";
+import type { Plan, PlanContext } from "../spec/plan.js";
 import { editNode, getNode } from "./node.js";
 
 export interface RevisionInput {

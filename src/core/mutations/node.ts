@@ -1,8 +1,8 @@
 /** Helpers for planners: find nodes, and express an edit of a node as patch operations. */
 import jsonpatch, { type Operation } from "fast-json-patch";
 import { NotFoundError, UsageError } from "../errors.js";
-import { escapePointerToken } from "../json-source.js";
-import { childrenOf, computeCounts, isObject, own, STATUSES, type JsonObject, type SpecNode, type Status } from "../spec.js";
+import { escapePointerToken } from "../json/source.js";
+import { childrenOf, computeCounts, isObject, own, STATUSES, type JsonObject, type SpecNode, type Status } from "../spec/model.js";
 
 export function hierarchyOf(doc: JsonObject, file: string): JsonObject {
   if (!isObject(doc.hierarchy)) throw new NotFoundError("task-not-found", `${file}: the spec has no hierarchy`, { file });

@@ -4,8 +4,8 @@
  */
 import type { Operation } from "fast-json-patch";
 import { ConflictError, FindingsError } from "../errors.js";
-import { BLOCKER_KEYS, isObject, type JsonObject, type Status } from "../spec.js";
-import type { Plan, PlanContext } from "../transaction.js";
+import { BLOCKER_KEYS, isObject, type JsonObject, type Status } from "../spec/model.js";
+import type { Plan, PlanContext } from "../spec/plan.js";
 import { appendOp, editNode, getNode, nodePointer, workBelow } from "./node.js";
 
 export interface TransitionOptions {

@@ -5,10 +5,10 @@
  */
 import type { Operation } from "fast-json-patch";
 import { ConflictError, UsageError } from "../errors.js";
-import { escapePointerToken } from "../json-source.js";
-import { ancestors, hierarchyOf } from "../queries.js";
-import { descendants, isObject, own, ROOT_ID, type JsonObject } from "../spec.js";
-import type { Plan, PlanContext } from "../transaction.js";
+import { escapePointerToken } from "../json/source.js";
+import { ancestors, hierarchyOf } from "../spec/queries.js";
+import { descendants, isObject, own, ROOT_ID, type JsonObject } from "../spec/model.js";
+import type { Plan, PlanContext } from "../spec/plan.js";
 import { getNode, nodePointer } from "./node.js";
 
 export interface AddNodeInput {

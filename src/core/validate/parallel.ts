@@ -15,7 +15,7 @@
  */
 import { availableParallelism } from "node:os";
 import { isMainThread, MessageChannel, receiveMessageOnPort, Worker, workerData, type MessagePort } from "node:worker_threads";
-import { validateFile, type FileOutcome, type Target } from "./run.js";
+import { validateFile, type FileOutcome, type Target } from "./file.js";
 
 /** Fewer files are validated on this thread alone: starting a worker costs about as much as 50 files. */
 export const PARALLEL_MIN_FILES = 200;

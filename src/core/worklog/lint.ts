@@ -5,7 +5,7 @@
  */
 import type { Finding, Severity } from "../findings.js";
 import { compareFindings } from "../findings.js";
-import { schemaFindings } from "../validate/schema.js";
+import { schemaFindings } from "../schema/validate.js";
 import { entryToWorkItem, fieldValue, isIsoDate, layoutFinding, linkTarget, type WorkItem } from "./model.js";
 import { logEntries, parseLog, type EntryBlock, type HeadingRef, type OtherBlock, type ParsedLog } from "./parse.js";
 

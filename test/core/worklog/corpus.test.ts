@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { isValid } from "../../../src/core/validate/schema.js";
+import { isValid } from "../../../src/core/schema/validate.js";
 import type { Finding } from "../../../src/core/findings.js";
 import { lintLog, type ResolvedSpec } from "../../../src/core/worklog/lint.js";
 import { importLog, workItemToEntryLines } from "../../../src/core/worklog/model.js";

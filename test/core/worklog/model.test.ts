@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isValid } from "../../../src/core/validate/schema.js";
+import { isValid } from "../../../src/core/schema/validate.js";
 import {
   createWorkItem,
   deriveWorkItemId,

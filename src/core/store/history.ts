@@ -1,0 +1,157 @@
+/**
+ * Per-spec change history and rotating backups (CONTRACT 6).
+ *
+ * - `<specs>/.history/<id>.jsonl`: one line per write, `{seq, timestamp, command, patch}`,
+ *   where `patch` is the RFC 6902 patch from the previous state to the new one;
+ * - `<specs>/.backups/<id>/<seq>.json`: the bytes of the file as they were before write
+ *   `seq`, the newest BACKUP_KEEP kept. A backup plus the later patches rebuilds the file.
+ */
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
+import { join } from "node:path";
+import type { Operation } from "fast-json-patch";
+import { writeFileAtomic } from "./atomic.js";
+import { DataError } from "../errors.js";
+
+export const HISTORY_DIR = ".history";
+export const BACKUPS_DIR = ".backups";
+export const BACKUP_KEEP = 10;
+
+export interface HistoryEntry {
+  seq: number;
+  timestamp: string;
+  command: string;
+  patch: Operation[];
+  /** The folders the spec moved between, for writes that moved it. */
+  moved_to?: string;
+  moved_from?: string;
+}
+
+export function historyFile(specsDir: string, id: string): string {
+  return join(specsDir, HISTORY_DIR, `${id}.jsonl`);
+}
+
+export function backupDir(specsDir: string, id: string): string {
+  return join(specsDir, BACKUPS_DIR, id);
+}
+
+/** Every entry, oldest first; a torn last line (a crash mid-append) is ignored. */
+export function readHistory(specsDir: string, id: string): HistoryEntry[] {
+  let text: string;
+  try {
+    text = readFileSync(historyFile(specsDir, id), "utf8");
+  } catch {
+    return [];
+  }
+  const out: HistoryEntry[] = [];
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") continue;
+    try {
+      out.push(JSON.parse(line) as HistoryEntry);
+    } catch {
+      // A torn line from an interrupted append: not a recorded change.
+    }
+  }
+  return out;
+}
+
+/** The last sequence number, read from the file's tail so long histories stay cheap. */
+export function lastSeq(specsDir: string, id: string): number {
+  const file = historyFile(specsDir, id);
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    return 0;
+  }
+  const fd = openSync(file, "r");
+  try {
+    const len = Math.min(size, 1 << 16);
+    const buf = Buffer.alloc(len);
+    readSyncFully(fd, buf, size - len);
+    const lines = buf.toString("utf8").split("\n").reverse();
+    for (const line of lines) {
+      const m = /^\{"seq":(\d+),/.exec(line);
+      if (m?.[1] !== undefined && line.endsWith("}")) return Number(m[1]);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return readHistory(specsDir, id).reduce((max, e) => Math.max(max, e.seq), 0);
+}
+
+function readSyncFully(fd: number, buf: Buffer, position: number): void {
+  let off = 0;
+  while (off < buf.length) {
+    const n = readSyncAt(fd, buf, off, position + off);
+    if (n === 0) break;
+    off += n;
+  }
+}
+
+function readSyncAt(fd: number, buf: Buffer, off: number, position: number): number {
+  return readSync(fd, buf, off, buf.length - off, position);
+}
+
+export function appendHistory(specsDir: string, id: string, entry: HistoryEntry): void {
+  const dir = join(specsDir, HISTORY_DIR);
+  mkdirSync(dir, { recursive: true });
+  let line = JSON.stringify(entry) + "\n";
+  const fd = openSync(historyFile(specsDir, id), "a+");
+  try {
+    // After a torn append (no final newline) start a new line, or this entry would be
+    // glued to the torn one and lost with it.
+    const size = fstatSync(fd).size;
+    const last = Buffer.alloc(1);
+    if (size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 10) line = "\n" + line;
+    writeSync(fd, line);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function writeBackup(specsDir: string, id: string, seq: number, bytes: Uint8Array): string {
+  const dir = backupDir(specsDir, id);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new DataError("backup-failed", `cannot create the backup directory ${dir}: ${(err as Error).message}`, { file: dir });
+  }
+  const file = join(dir, `${String(seq).padStart(8, "0")}.json`);
+  writeFileAtomic(file, bytes);
+  const all = listBackups(specsDir, id);
+  for (const old of all.slice(0, Math.max(0, all.length - BACKUP_KEEP))) {
+    try {
+      unlinkSync(old.file);
+    } catch {
+      // rotated by another process already
+    }
+  }
+  return file;
+}
+
+/** Backups oldest first, each with the history sequence number it precedes. */
+export function listBackups(specsDir: string, id: string): { seq: number; file: string }[] {
+  let names: string[];
+  try {
+    names = readdirSync(backupDir(specsDir, id));
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => /^\d+\.json$/.test(n))
+    .map((n) => ({ seq: Number(n.slice(0, -5)), file: join(backupDir(specsDir, id), n) }))
+    .sort((a, b) => a.seq - b.seq);
+}
