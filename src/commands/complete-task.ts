@@ -33,7 +33,8 @@ export function register(program: Command, ctx: CliContext): void {
     if (flags.bump !== undefined || flags.version !== undefined) {
       ctx.notice("--bump/--version record no revision in sdd; run sdd add-revision SPEC VERSION CHANGES");
     }
-    if (flags.showDiff === true) ctx.notice("--show-diff has no effect: the change is in --json (diff, patch); --dry-run shows it unwritten");
+    if (flags.showDiff === true)
+      ctx.notice("--show-diff has no effect: the change is in --json (diff, patch); --dry-run shows it unwritten");
     const [{ planCompleteTask }, { getNode }] = await Promise.all([
       import("../core/mutations/status.js"),
       import("../core/mutations/node.js"),
@@ -46,7 +47,8 @@ export function register(program: Command, ctx: CliContext): void {
       (c, journaledTypes) => {
         const node = getNode(c.doc, task, c.ref.id, c.ref.file);
         // The Python tool's wording, so tools that read the journal find the note where they did.
-        const content = flags.journalContent ?? `Task ${task} marked as completed.${flags.note === undefined ? "" : ` \nNote: ${flags.note}`}`;
+        const content =
+          flags.journalContent ?? `Task ${task} marked as completed.${flags.note === undefined ? "" : ` \nNote: ${flags.note}`}`;
         return planCompleteTask(c, {
           task,
           status: "completed",

@@ -61,7 +61,10 @@ export function registerGetTask(program: Command, ctx: CliContext): void {
 
 export function registerListBlockers(program: Command, ctx: CliContext): void {
   withGlobalOptions(
-    program.command("list-blockers").description("the blocked nodes of a spec, with what blocks them").argument("<spec>", "spec id or file"),
+    program
+      .command("list-blockers")
+      .description("the blocked nodes of a spec, with what blocks them")
+      .argument("<spec>", "spec id or file"),
   ).action(async (spec: string, flags: GlobalOptions) => {
     const { s, h } = await open(ctx, flags, spec);
     const blockers = Object.entries(h)
@@ -143,7 +146,9 @@ export function registerQueryTasks(program: Command, ctx: CliContext): void {
       payload: { spec_id: s.ref.id, matched: matches.length, tasks },
       legacy: tasks,
       text: () =>
-        flags.simple === true ? tasks.map((t) => t.id) : tasks.map((t) => `${t.id.padEnd(14)} ${text(t.type).padEnd(8)} [${text(t.status)}] ${t.title}`),
+        flags.simple === true
+          ? tasks.map((t) => t.id)
+          : tasks.map((t) => `${t.id.padEnd(14)} ${text(t.type).padEnd(8)} [${text(t.status)}] ${t.title}`),
     });
   });
 }
@@ -310,7 +315,12 @@ export function registerPrepareTask(program: Command, ctx: CliContext): void {
         `${picked} [${String(node.status)}] ${String(node.title)}`,
         ...(phaseId === null ? [] : [`  phase: ${phaseId} ${q.summarize(h, phaseId).title}`]),
         ...(parentId === null ? [] : [`  parent: ${parentId} (${idx + 1} of ${siblings.length})`]),
-        deps.can_start ? "  can start" : `  waits for ${deps.blocked_by.filter((b) => b.status !== "completed").map((b) => b.id).join(", ")}`,
+        deps.can_start
+          ? "  can start"
+          : `  waits for ${deps.blocked_by
+              .filter((b) => b.status !== "completed")
+              .map((b) => b.id)
+              .join(", ")}`,
         `  journal entries: ${entries.length}`,
         `start: sdd update-status ${s.ref.id} ${picked} in_progress`,
       ],

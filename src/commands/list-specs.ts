@@ -63,7 +63,8 @@ export function register(program: Command, ctx: CliContext): void {
           created_at: m.created_at ?? null,
           updated_at: m.updated_at ?? null,
         };
-        if (flags.detailed === true) Object.assign(row, { description: m.description ?? null, author: m.author ?? null, file_path: s.ref.file });
+        if (flags.detailed === true)
+          Object.assign(row, { description: m.description ?? null, author: m.author ?? null, file_path: s.ref.file });
         return { row, active: s.ref.folder === "active" ? 0 : 1, i };
       })
       .sort((a, b) => a.active - b.active || (b.row.progress_percentage as number) - (a.row.progress_percentage as number) || a.i - b.i)

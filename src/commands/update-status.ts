@@ -55,7 +55,15 @@ export function register(program: Command, ctx: CliContext): void {
           spec_id: r.spec_id,
           status_note: flags.note ?? null,
         }),
-        failed: () => ({ success: false, task_id: task, new_status: status, old_status: null, updated_at: null, spec_id: spec, status_note: null }),
+        failed: () => ({
+          success: false,
+          task_id: task,
+          new_status: status,
+          old_status: null,
+          updated_at: null,
+          spec_id: spec,
+          status_note: null,
+        }),
       },
     );
   });

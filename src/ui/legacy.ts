@@ -12,7 +12,10 @@ const isObj = (v: unknown): v is Json => v !== null && typeof v === "object" && 
 
 /** `2026-01-02T03:04:05.678Z` -> `20260102030405`, the Python tool's journal entry id stamp. */
 export function compactStamp(ts: string): string {
-  return ts.replace(/\.\d+/, "").replace(/[^0-9]/g, "").slice(0, 14);
+  return ts
+    .replace(/\.\d+/, "")
+    .replace(/[^0-9]/g, "")
+    .slice(0, 14);
 }
 
 function nodeOf(doc: unknown, id: string): Json {
@@ -98,4 +101,3 @@ export function legacyDeps(h: Record<string, unknown>, r: DepsReport): Record<st
     blocks: r.blocks.map(withFile),
   };
 }
-

@@ -29,13 +29,15 @@ const any =
   (m: Mismatch, r: CaseResult) =>
     fs.some((f) => f(m, r));
 /** Counts and percentages: sdd's one definition of work (see `counts`). */
-const COUNT = /(^|\/)(total_tasks|completed_tasks|remaining_tasks|percentage|progress_percentage|incomplete_count|incomplete_tasks(\/length)?|is_complete|can_finalize|completed|pending|total)$/;
+const COUNT =
+  /(^|\/)(total_tasks|completed_tasks|remaining_tasks|percentage|progress_percentage|incomplete_count|incomplete_tasks(\/length)?|is_complete|can_finalize|completed|pending|total)$/;
 
 export const DIFFERENCES: readonly Difference[] = [
   {
     id: "not-found-exit-2",
     why: "an unknown spec, task or node exits 2 (usage error or not found), not 1: 1 means findings",
-    match: (m, r) => m.kind === "exit" && m.old === 1 && m.new === 2 && (/not-found|unknown/.test(errorCode(r) ?? "") || / not found in /.test(r.stderr)),
+    match: (m, r) =>
+      m.kind === "exit" && m.old === 1 && m.new === 2 && (/not-found|unknown/.test(errorCode(r) ?? "") || / not found in /.test(r.stderr)),
   },
   {
     id: "precondition-exit-3",
@@ -119,7 +121,10 @@ export const DIFFERENCES: readonly Difference[] = [
   {
     id: "journaled-types",
     why: "only nodes of a journaled type (config journaledTypes; default task and verify) carry needs_journaling; the Python tool flagged subtasks and phases too, and left needs_journaling: false behind",
-    match: any(spec(/^\/hierarchy\/[^/]+\/metadata\/needs_journaling$/), field(/^\/diff\/task_metadata\/needs_journaling$/, ["complete-task"])),
+    match: any(
+      spec(/^\/hierarchy\/[^/]+\/metadata\/needs_journaling$/),
+      field(/^\/diff\/task_metadata\/needs_journaling$/, ["complete-task"]),
+    ),
   },
   {
     id: "rollup-completion",
@@ -143,7 +148,9 @@ export const DIFFERENCES: readonly Difference[] = [
     id: "stale-metadata",
     why: "a transition removes what it makes stale: blocker fields on unblock (kept in resolved_blockers, without an empty ticket), started_at on reset to pending, status_note on a status change without --note",
     match: any(
-      spec(/^\/hierarchy\/[^/]+\/metadata\/(blocked_at|blocker_type|blocker_description|blocker_ticket|blocked_by_external|resolved_blockers(\/.*)?|started_at|status_note)$/),
+      spec(
+        /^\/hierarchy\/[^/]+\/metadata\/(blocked_at|blocker_type|blocker_description|blocker_ticket|blocked_by_external|resolved_blockers(\/.*)?|started_at|status_note)$/,
+      ),
       // The same metadata as later commands print it (get-task, complete-task's diff).
       field(
         /^\/(\d+\/)?(metadata|diff\/task_metadata)\/(completed_at|journaled_at|needs_journaling|status_note|started_at|blocked_at|blocker_type|blocker_description|blocked_by_external|blocker_ticket)(\/before|\/after)?$/,

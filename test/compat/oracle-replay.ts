@@ -60,7 +60,8 @@ export interface CaseResult {
  * The run-time clock: a day no input mentions, one minute later for each step of a group, so
  * durations (actual_hours) are positive as in the recording; any occurrence is run-produced.
  */
-const nowAt = (step: number): string => `2031-03-03T${String(3 + Math.floor(step / 60)).padStart(2, "0")}:${String(step % 60).padStart(2, "0")}:03.000Z`;
+const nowAt = (step: number): string =>
+  `2031-03-03T${String(3 + Math.floor(step / 60)).padStart(2, "0")}:${String(step % 60).padStart(2, "0")}:03.000Z`;
 const RUN_TS = /2031-03-03(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)?)?|20310303\d{6}/g;
 const ANY_TS = /^(?:\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)?)?|\d{14})$/;
 
@@ -170,7 +171,8 @@ export function diff(a: unknown, b: unknown, path: string, subset: boolean, out:
       if (!(k in b)) out.push({ kind, path: p, old: short(a[k]), new: "(missing)" });
       else diff(a[k], b[k], p, subset, out, kind);
     }
-    if (!subset) for (const k of Object.keys(b)) if (!(k in a)) out.push({ kind, path: `${path}/${k}`, old: "(missing)", new: short(b[k]) });
+    if (!subset)
+      for (const k of Object.keys(b)) if (!(k in a)) out.push({ kind, path: `${path}/${k}`, old: "(missing)", new: short(b[k]) });
     return;
   }
   out.push({ kind, path: path === "" ? "/" : path, old: short(a), new: short(b) });

@@ -34,14 +34,19 @@ describe.skipIf(!available)("the Python tool's recorded cases, replayed", () => 
         const d = explain(m, r);
         if (d === undefined) {
           ok = false;
-          unexplained.push(`${r.case.case} (${r.case.mode}): ${m.kind} ${m.path} old=${JSON.stringify(m.old)} new=${JSON.stringify(m.new)}`);
+          unexplained.push(
+            `${r.case.case} (${r.case.mode}): ${m.kind} ${m.path} old=${JSON.stringify(m.old)} new=${JSON.stringify(m.new)}`,
+          );
         } else row.ids.add(d.id);
       }
       if (ok) row.listed++;
     }
     const table = [...rows.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([cmd, r]) => `${cmd.padEnd(22)} agree ${String(r.agree).padStart(3)}/${r.total}  listed ${String(r.listed).padStart(3)}  [${[...r.ids].sort().join(", ")}]`);
+      .map(
+        ([cmd, r]) =>
+          `${cmd.padEnd(22)} agree ${String(r.agree).padStart(3)}/${r.total}  listed ${String(r.listed).padStart(3)}  [${[...r.ids].sort().join(", ")}]`,
+      );
     console.log(`oracle replay: ${results.length} cases\n${table.join("\n")}`);
     expect(results.length).toBeGreaterThan(0);
     expect(unexplained.slice(0, 30)).toEqual([]);
@@ -49,10 +54,11 @@ describe.skipIf(!available)("the Python tool's recorded cases, replayed", () => 
 
   it("every documented difference is still needed", () => {
     const used = new Set<string>();
-    for (const r of results) for (const m of r.mismatches) {
-      const d = explain(m, r);
-      if (d !== undefined) used.add(d.id);
-    }
+    for (const r of results)
+      for (const m of r.mismatches) {
+        const d = explain(m, r);
+        if (d !== undefined) used.add(d.id);
+      }
     expect(DIFFERENCES.map((d) => d.id).filter((id) => !used.has(id))).toEqual([]);
   });
 
