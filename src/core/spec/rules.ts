@@ -702,7 +702,7 @@ function checkNodeMetadata(h: JsonObject, ids: string[], add: Add): void {
   }
 }
 
-/** Task categories whose tasks change files, so say which (a task without a category is one). */
+/** Task categories whose tasks change files, so say which. */
 const FILE_CATEGORIES = new Set(["implementation", "refactoring"]);
 
 /**
@@ -712,7 +712,9 @@ const FILE_CATEGORIES = new Set(["implementation", "refactoring"]);
 function checkPlanningMetadata(id: string, node: JsonObject, add: Add): void {
   const md = isObject(node.metadata) ? node.metadata : undefined;
   if (node.type === "task") {
-    const category = md?.task_category === undefined ? "implementation" : md.task_category;
+    // Only a declared category: a task without one is not assumed to change a file (the
+    // Python validator assumed implementation, which flagged most hand-written tasks).
+    const category = md?.task_category;
     const file = md?.file_path;
     if (typeof category === "string" && FILE_CATEGORIES.has(category) && (typeof file !== "string" || file.trim() === "")) {
       add(
