@@ -95,8 +95,8 @@ export function legacyDeps(h: Record<string, unknown>, r: DepsReport): Record<st
   return {
     task_id: r.task_id,
     can_start: r.can_start,
-    // Its own blocked_by, as the old tool listed it (can_start also honours the ancestors').
-    blocked_by: r.blocked_by.filter((b) => b.via === r.task_id).map(withFile),
+    // With the ancestors' blocked_by too (each with its `via`): what the node really waits for.
+    blocked_by: r.blocked_by.map((b) => ({ ...withFile(b), via: b.via })),
     soft_depends: r.soft_depends.map(withFile),
     blocks: r.blocks.map(withFile),
   };

@@ -179,6 +179,11 @@ export const DIFFERENCES: readonly Difference[] = [
     match: field(/^\/(context(\/.*)?|spec_complete)$/, ["prepare-task"]),
   },
   {
+    id: "inherited-prerequisites",
+    why: "check-deps' blocked_by also lists the blocked_by of the node's ancestors (each with via: the node that names it), which can_start honours, so a subtask of a blocked task cannot start",
+    match: field(/^\/(\d+\/)?blocked_by(\/length|\/\d+\/.*)?$/, ["check-deps", "prepare-task"]),
+  },
+  {
     id: "actual-hours-kept",
     why: "complete-task records actual_hours from started_at only when none is recorded: a reopened task keeps its hours (set them with update-task-metadata --actual-hours)",
     match: any(field(/^\/diff\/task_metadata\/actual_hours$/, ["complete-task"]), spec(/^\/hierarchy\/[^/]+\/metadata\/actual_hours$/)),

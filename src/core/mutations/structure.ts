@@ -66,7 +66,11 @@ export function planAddNode(ctx: PlanContext, input: AddNodeInput): Plan<{ node_
     children: [],
     total_tasks: 0,
     completed_tasks: 0,
-    metadata: { ...(input.metadata ?? {}) },
+    // A verify node says who runs it (validate warns otherwise): with a command, automatic.
+    metadata:
+      input.type === "verify" && input.metadata?.verification_type === undefined
+        ? { verification_type: input.metadata?.command === undefined ? "manual" : "auto", ...(input.metadata ?? {}) }
+        : { ...(input.metadata ?? {}) },
     dependencies: { blocks: [], blocked_by: [...(input.blockedBy ?? [])], depends: [] },
   };
   if (input.description !== undefined) node.description = input.description;
