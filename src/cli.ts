@@ -6,6 +6,7 @@ import { Command, CommanderError } from "commander";
 import { CliContext, globalOptionsHelp, hoistGlobalOptions, type CliIo } from "./commands/_shared.js";
 import { commandsFor } from "./commands/index.js";
 import { DataError, InternalError, SddError, UsageError } from "./core/errors.js";
+import { loadOutputPrefs } from "./core/store/output-prefs.js";
 import { envelope, errorPayload } from "./ui/envelope.js";
 import type { Prompter } from "./ui/prompts.js";
 import { VERSION } from "./version.js";
@@ -22,6 +23,8 @@ export async function buildProgram(
   const program = new Command("sdd")
     .description("Spec-driven development tracker: validate specs, update task status safely, gate journaling, render the work-item log.")
     .version(VERSION, "-V, --version")
+    // Program options only before the command: complete-task has its own --version.
+    .enablePositionalOptions()
     .exitOverride()
     .showSuggestionAfterError(true)
     .configureOutput({
@@ -46,8 +49,12 @@ function commandPath(cmd: Command): string {
   return names.join(" ") || "sdd";
 }
 
-export function wantsJson(args: readonly string[]): boolean {
-  return args.some((a, i) => a === "--json" || a === "--format=json" || (a === "--format" && args[i + 1] === "json"));
+export function wantsJson(args: readonly string[], cwd?: string): boolean {
+  if (args.some((a, i) => a === "--json" || a === "--compat" || a === "--format=json" || (a === "--format" && args[i + 1] === "json")))
+    return true;
+  if (cwd === undefined || args.some((a) => a === "--no-json" || a === "--format" || a.startsWith("--format="))) return false;
+  // The config may make JSON the default; then a usage error is reported as JSON too.
+  return loadOutputPrefs(cwd).defaultJson;
 }
 
 /** Run the CLI; returns the exit code. Never throws. */
@@ -58,8 +65,9 @@ export async function run(args: string[], io: CliIo, prompter?: Prompter): Promi
     program: () => buildProgram(new CliContext({ ...io, stdout: () => undefined, stderr: () => undefined })),
   };
   const argv = hoistGlobalOptions(args);
-  const json = wantsJson(args);
-  const output = { json, captured: [] as string[] };
+  const json = wantsJson(args, io.cwd);
+  // Help and version go into JSON only when JSON was asked for on the command line.
+  const output = { json: wantsJson(args), captured: [] as string[] };
   const program = await buildProgram(ctx, output, argv);
   // Known before parsing, so a usage error is reported under the command's name too.
   const named = argv.find((a) => !a.startsWith("-"));
@@ -80,7 +88,7 @@ export async function run(args: string[], io: CliIo, prompter?: Prompter): Promi
   } catch (caught) {
     if (caught instanceof CommanderError) {
       if (caught.exitCode === 0 || caught.code === "commander.helpDisplayed" || caught.code === "commander.version") {
-        if (json) {
+        if (output.json) {
           const text = output.captured.join("").trimEnd();
           const key = caught.code === "commander.version" ? { version: text } : { help: text };
           io.stdout(JSON.stringify(envelope(ctx.commandName, 0, key)) + "\n");
@@ -99,7 +107,7 @@ export async function run(args: string[], io: CliIo, prompter?: Prompter): Promi
       return reportError(
         ctx,
         new UsageError(message, { fix: `sdd ${ctx.commandName === "sdd" ? "" : ctx.commandName + " "}--help` }),
-        wantsJson(args),
+        json,
       );
     }
     const err =
@@ -107,7 +115,7 @@ export async function run(args: string[], io: CliIo, prompter?: Prompter): Promi
         ? caught
         : (osError(caught) ?? new InternalError(caught instanceof Error ? caught.message : String(caught), { cause: caught }));
     if (!(caught instanceof SddError) && io.env.SDD_DEBUG) io.stderr(`${(caught as Error).stack ?? String(caught)}\n`);
-    return reportError(ctx, err, ctx.format === "json" || wantsJson(args));
+    return reportError(ctx, err, ctx.format === "json" || json);
   }
 }
 

@@ -3,6 +3,8 @@ import { Option, type Command } from "commander";
 import type { Operation } from "fast-json-patch";
 import type { Plan, PlanContext, TransactionResult } from "../core/store/transaction.js";
 import { journaledTypesOf } from "../core/spec/model.js";
+import { SddError, UsageError } from "../core/errors.js";
+import { errorPayload } from "../ui/envelope.js";
 import type { Style } from "../ui/style.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
@@ -59,6 +61,15 @@ export async function executeMutation<T extends object>(
   );
 }
 
+/**
+ * The Python tool's fields for a command: after a write (`ok`), and when it fails
+ * (`failed`, given the error), so `jq .success` reads false rather than null.
+ */
+export interface LegacyFields<T> {
+  ok: (r: TransactionResult<T>) => Record<string, unknown>;
+  failed?: (err: SddError) => Record<string, unknown>;
+}
+
 /** Run one transaction and report it. */
 export async function runMutation<T extends object>(
   ctx: CliContext,
@@ -67,11 +78,21 @@ export async function runMutation<T extends object>(
   spec: string,
   planner: (c: PlanContext, journaledTypes: ReadonlySet<string>) => Plan<T>,
   describe: (r: TransactionResult<T>) => string,
-): Promise<TransactionResult<T>> {
-  const result = await executeMutation(ctx, flags, command, spec, planner);
+  legacy?: LegacyFields<T>,
+): Promise<TransactionResult<T> | undefined> {
+  let result: TransactionResult<T>;
+  try {
+    result = await executeMutation(ctx, flags, command, spec, planner);
+  } catch (err) {
+    // Usage errors keep their own report; a failed write reports the old fields too.
+    if (ctx.format !== "json" || legacy?.failed === undefined || !(err instanceof SddError) || err instanceof UsageError) throw err;
+    ctx.report({ command, exitCode: err.exitCode, payload: errorPayload(err), legacy: legacy.failed(err), text: () => [] });
+    return undefined;
+  }
   ctx.report({
     command,
     exitCode: 0,
+    ...(legacy === undefined ? {} : { legacy: legacy.ok(result) }),
     payload: {
       spec_id: result.spec_id,
       file: result.file,

@@ -5,7 +5,8 @@
 import { Command, Option } from "commander";
 import { UsageError } from "../core/errors.js";
 import type { Finding } from "../core/findings.js";
-import { envelope } from "../ui/envelope.js";
+import { loadOutputPrefs } from "../core/store/output-prefs.js";
+import { envelope, overlay } from "../ui/envelope.js";
 import { formatFindingsText, formatGithub, writeStepSummary } from "../ui/findings-format.js";
 import { makeStyle, type Style } from "../ui/style.js";
 import { inquirerPrompter, type Prompter, type PromptGate } from "../ui/prompts.js";
@@ -14,6 +15,7 @@ export type OutputFormat = "text" | "json" | "github" | "sarif";
 
 export interface GlobalOptions {
   json?: boolean;
+  compat?: boolean;
   format?: OutputFormat;
   specsDir?: string;
   path?: string;
@@ -49,6 +51,12 @@ export interface Outcome {
   text: (style: Style) => string[];
   /** Title of the GitHub step summary, for commands that report findings. */
   summaryTitle?: string;
+  /**
+   * What the Python tool printed for this command, under its field names: laid over the
+   * envelope's payload with --json (an object), printed alone in compatibility mode (an
+   * object, or the bare array the old tool printed).
+   */
+  legacy?: Record<string, unknown> | unknown[];
 }
 
 /**
@@ -65,6 +73,8 @@ export interface CliRunner {
 export class CliContext {
   commandName = "sdd";
   format: OutputFormat = "text";
+  /** JSON in the Python tool's shape (--compat, or the config), not the envelope. */
+  compat = false;
   exitCode = 0;
   runner: CliRunner | undefined;
   private noColor = false;
@@ -90,8 +100,10 @@ export class CliContext {
   }
 
   setGlobals(g: GlobalOptions, allowed: readonly OutputFormat[]): void {
-    let format: OutputFormat = g.format ?? "text";
-    if (g.json === true) format = "json";
+    const prefs = loadOutputPrefs(g.path === undefined ? this.cwd : g.path);
+    let format: OutputFormat = g.format ?? (g.json === undefined && g.compat === undefined && prefs.defaultJson ? "json" : "text");
+    if (g.json === true || g.compat === true) format = "json";
+    this.compat = format === "json" && (g.compat ?? prefs.compat);
     if (!allowed.includes(format)) {
       throw new UsageError(`--format ${format} is not available for ${this.commandName}; use one of: ${allowed.join(", ")}`);
     }
@@ -105,6 +117,11 @@ export class CliContext {
     const min = this.minSeverity ?? (this.format === "github" ? "warning" : "info");
     const rank = { error: 2, warning: 1, info: 0 } as const;
     return findings.filter((f) => rank[f.severity] >= rank[min]);
+  }
+
+  /** A note on stderr that never mixes with the JSON on stdout (e.g. a legacy flag with no effect). */
+  notice(message: string): void {
+    this.io.stderr(`notice: ${message}\n`);
   }
 
   style(): Style {
@@ -146,7 +163,13 @@ export class CliContext {
     this.exitCode = outcome.exitCode;
     const findings = outcome.findings;
     if (this.format === "json") {
-      const payload = findings === undefined ? outcome.payload : { ...outcome.payload, findings };
+      const legacy = outcome.legacy;
+      if (this.compat && legacy !== undefined) {
+        this.io.stdout(JSON.stringify(legacy) + "\n");
+        return;
+      }
+      let payload = findings === undefined ? outcome.payload : { ...outcome.payload, findings };
+      if (legacy !== undefined && !Array.isArray(legacy)) payload = overlay(payload, legacy) as Record<string, unknown>;
       this.io.stdout(JSON.stringify(envelope(outcome.command, outcome.exitCode, payload)) + "\n");
       return;
     }
@@ -206,6 +229,8 @@ export function withGlobalOptions(cmd: Command, set: GlobalOptionSet = {}): Comm
   const shown = (o: Option): Option => (set.specs === false ? o.hideHelp() : o);
   return cmd
     .option("--json", "print one JSON document (same as --format json)")
+    .option("--no-json", "print text even when the config makes JSON the default")
+    .option("--compat", "print JSON in the Python sdd's shape (its fields only, bare arrays), not the envelope (docs/migration.md)")
     .addOption(formatOption(formats))
     .addOption(
       shown(
@@ -243,6 +268,7 @@ const VALUE_OPTIONS = new Set(["--format", "--specs-dir", "--path", "--min-sever
 const FLAG_OPTIONS = new Set([
   "--json",
   "--no-json",
+  "--compat",
   "--no-color",
   "--no-input",
   "--compact",

@@ -18,6 +18,16 @@ export function register(program: Command, ctx: CliContext): void {
       spec,
       (c) => planActivate(c),
       (r) => (r.result.already_active ? `${r.spec_id} is already active` : `${r.spec_id}: pending/ -> active/`),
+      {
+        ok: (r) => ({
+          success: true,
+          spec_id: r.spec_id,
+          old_folder: r.result.from,
+          new_folder: "active",
+          activated_at: r.timestamp ?? null,
+        }),
+        failed: () => ({ success: false, spec_id: spec, new_folder: "active", activated_at: null }),
+      },
     );
   });
 }

@@ -1,3 +1,4 @@
+import { compactStamp } from "../ui/legacy.js";
 import type { Command } from "commander";
 import type { CliContext } from "./_shared.js";
 import {
@@ -55,6 +56,17 @@ export function register(program: Command, ctx: CliContext): void {
         result: { task_id: flags.taskId ?? null, timestamp: c.timestamp, title: flags.title },
       }),
       (r) => `journal entry added to ${r.spec_id}${flags.taskId === undefined ? "" : ` for ${flags.taskId}`}`,
+      {
+        ok: (r) => ({
+          success: true,
+          entry_id: `journal-${compactStamp(r.result.timestamp)}`,
+          spec_id: r.spec_id,
+          task_id: flags.taskId ?? null,
+          timestamp: r.result.timestamp,
+          entry_text: flags.content,
+        }),
+        failed: () => ({ success: false, spec_id: spec }),
+      },
     );
   });
 }

@@ -24,6 +24,18 @@ export function register(program: Command, ctx: CliContext): void {
       spec,
       (c) => planRevision(c, { version, changes, author: flags.author ?? defaultAuthor(ctx.env) }),
       (r) => `${r.spec_id}: version ${version}`,
+      {
+        ok: (r) => ({
+          success: true,
+          revision_id: `revision-${version.replace(/\./g, "-")}`,
+          spec_id: r.spec_id,
+          task_id: null,
+          timestamp: r.timestamp ?? null,
+          revision_text: changes,
+          revision_type: "manual",
+        }),
+        failed: () => ({ success: false, spec_id: spec }),
+      },
     );
   });
 }

@@ -37,6 +37,7 @@ export function register(program: Command, ctx: CliContext): void {
       command: "check-complete",
       exitCode: p.complete ? 0 : 1,
       payload: { spec_id: s.ref.id, ...p, is_complete: p.complete, incomplete_count: open.length, incomplete_tasks: open },
+      legacy: { is_complete: p.complete, incomplete_count: open.length, incomplete_tasks: open },
       text: () =>
         p.complete
           ? [`${s.ref.id}${nodeId === "spec-root" ? "" : ` ${nodeId}`}: complete (${p.completed_tasks}/${p.total_tasks})`]

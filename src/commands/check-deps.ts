@@ -1,4 +1,6 @@
 import type { Command } from "commander";
+import type { DepsReport } from "../core/spec/queries.js";
+import { legacyDeps } from "../ui/legacy.js";
 import { locateSpecs } from "./_read.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
@@ -27,6 +29,11 @@ export function register(program: Command, ctx: CliContext): void {
       command: "check-deps",
       exitCode: 0,
       payload: task !== undefined ? { spec_id: s.ref.id, ...reports[0] } : { spec_id: s.ref.id, tasks: reports },
+      // The Python tool listed type=task nodes only when no task was given.
+      legacy:
+        task !== undefined
+          ? legacyDeps(h, reports[0] as DepsReport)
+          : reports.filter((r) => (h[r.task_id] as { type?: unknown } | undefined)?.type === "task").map((r) => legacyDeps(h, r)),
       text: () =>
         reports.map((r) => {
           const waiting = r.blocked_by.filter((b) => b.status !== "completed");

@@ -44,6 +44,10 @@ export function register(program: Command, ctx: CliContext): void {
       payload: { summary: r.summary, unjournaled: r.unjournaled, baseline: r.baseline },
       findings,
       summaryTitle: "sdd check-journaling",
+      // Baselined debt passes the gate, so it is left out as the Python tool never reported it.
+      legacy: r.unjournaled
+        .filter((u) => u.baselined !== true)
+        .map((u) => ({ task_id: u.node_id, title: u.title, completed_at: u.completed_at, parent_id: u.parent_id, type: u.type })),
       text: () => {
         const lines = [summaryLine(findings, `${r.summary.specs} spec(s) checked for journaling`)];
         if (r.summary.baselined > 0) lines.push(`${r.summary.baselined} unjournaled node(s) accepted by the baseline ${r.baseline ?? ""}`);

@@ -1,4 +1,5 @@
-import type { Command } from "commander";
+import { completionDiff } from "../ui/legacy.js";
+import { Option, type Command } from "commander";
 import type { CliContext } from "./_shared.js";
 import {
   defaultAuthor,
@@ -20,6 +21,9 @@ interface CompleteTaskFlags extends MutationFlags {
   author?: string;
   agent?: string;
   force?: boolean;
+  bump?: string;
+  version?: string;
+  showDiff?: boolean;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -37,8 +41,16 @@ export function register(program: Command, ctx: CliContext): void {
       .addOption(entryTypeOption("--entry-type <type>", "journal entry type", "status_change"))
       .option("--author <name>", "journal author (default $SDD_AUTHOR or sdd)")
       .option("--agent <name>", "the agent completing it, kept as completed_by (default $SDD_AGENT); a claim it holds is released")
-      .option("--force", "complete a task another agent holds a live claim on"),
+      .option("--force", "complete a task another agent holds a live claim on")
+      .addOption(new Option("--bump <part>", "accepted for compatibility, no effect: use sdd add-revision").choices(["major", "minor"]))
+      .option("--version <version>", "accepted for compatibility, no effect: use sdd add-revision")
+      .option("--show-diff", "accepted for compatibility: the change is in --json (diff, patch); --dry-run shows it unwritten"),
   ).action(async (spec: string, task: string, flags: CompleteTaskFlags) => {
+    if (flags.bump !== undefined || flags.version !== undefined) {
+      ctx.notice("--bump/--version record no revision in sdd; run sdd add-revision SPEC VERSION CHANGES");
+    }
+    if (flags.showDiff === true)
+      ctx.notice("--show-diff has no effect: the change is in --json (diff, patch); --dry-run shows it unwritten");
     const [{ planCompleteTask }, { getNode }, claims, { completionGuard }, { ConflictError }, { agentOf }, { locateSpecs }] =
       await Promise.all([
         import("../core/mutations/status.js"),
@@ -71,7 +83,8 @@ export function register(program: Command, ctx: CliContext): void {
             fix: `sdd complete-task ${c.ref.id} ${task} --agent ${guard.holder?.agent ?? "NAME"}   # or add --force`,
           });
         }
-        const content = journalContent ?? `Task ${task} marked as completed.${note === undefined ? "" : ` ${note}`}`;
+        // The Python tool's wording, so tools that read the journal find the note where they did.
+        const content = journalContent ?? `Task ${task} marked as completed.${note === undefined ? "" : ` \nNote: ${note}`}`;
         return planCompleteTask(c, {
           task,
           status: "completed",
@@ -88,7 +101,12 @@ export function register(program: Command, ctx: CliContext): void {
       },
       (r) =>
         `${r.result.task_id}: ${r.result.old_status} -> completed, ${r.result.journal_entries} journal entr${r.result.journal_entries === 1 ? "y" : "ies"} (${r.spec_id})`,
+      {
+        ok: (r) => ({ dry_run: r.dry_run, task_id: task, spec_id: r.spec_id, diff: completionDiff(r.before, r.after, task) }),
+        failed: () => ({ success: false, task_id: task, spec_id: spec }),
+      },
     );
-    if (!done.dry_run && done.changed) await claims.endClaimOnCompletion({ ...claimScope, spec: done.spec_id, agent });
+    if (done !== undefined && !done.dry_run && done.changed)
+      await claims.endClaimOnCompletion({ ...claimScope, spec: done.spec_id, agent });
   });
 }

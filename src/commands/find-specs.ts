@@ -23,6 +23,7 @@ export function register(program: Command, ctx: CliContext): void {
           spec_count: files.length,
           folders: counts,
         },
+        legacy: { specs_dir: loc.specsDir, exists: true, auto_detected: loc.source === "auto" },
         text: () => [loc.specsDir],
       });
     },

@@ -15,6 +15,8 @@ function folderFromPath(file: string): SpecFolder | undefined {
 interface FixFlags extends MutationFlags {
   strict?: boolean;
   select?: string[];
+  preview?: boolean;
+  backup?: boolean;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -23,8 +25,12 @@ export function register(program: Command, ctx: CliContext): void {
       .command("fix")
       .description("apply the repair for each reported finding that has a safe one (docs/rules.md); --dry-run shows the JSON Patch")
       .argument("<spec>", "spec id or file")
-      .option("--select <code>", "only repair findings with this code (repeatable)", collect),
+      .option("--select <code>", "only repair findings with this code (repeatable)", collect)
+      .option("--preview", "same as --dry-run (the Python tool's name)")
+      .option("--no-backup", "accepted for compatibility, no effect: every write keeps a backup"),
   ).action(async (spec: string, flags: FixFlags) => {
+    if (flags.preview === true) flags.dryRun = true;
+    if (flags.backup === false) ctx.notice("--no-backup has no effect: every write keeps a backup (sdd history, sdd undo)");
     await runFix(ctx, [spec], flags);
   });
 }

@@ -55,6 +55,21 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "release", load: async () => (await import("./release.js")).register },
   { name: "renew", load: async () => (await import("./renew.js")).register },
   { name: "status", load: async () => (await import("./status.js")).register },
+  { name: "get-task", load: async () => (await import("./legacy-reads.js")).registerGetTask },
+  { name: "list-blockers", load: async () => (await import("./legacy-reads.js")).registerListBlockers },
+  { name: "query-tasks", load: async () => (await import("./legacy-reads.js")).registerQueryTasks },
+  { name: "spec-stats", load: async () => (await import("./legacy-reads.js")).registerSpecStats },
+  { name: "prepare-task", load: async () => (await import("./legacy-reads.js")).registerPrepareTask },
+  { name: "remove-task", load: async () => (await import("./legacy-writes.js")).registerRemoveTask },
+  { name: "update-frontmatter", load: async () => (await import("./legacy-writes.js")).registerUpdateFrontmatter },
+  { name: "sync-metadata", load: async () => (await import("./legacy-writes.js")).registerSyncMetadata },
+  { name: "audit-spec", load: async () => (await import("./retired.js")).registerRetired("audit-spec") },
+  { name: "get-journal", load: async () => (await import("./retired.js")).registerRetired("get-journal") },
+  { name: "list-phases", load: async () => (await import("./retired.js")).registerRetired("list-phases") },
+  { name: "bulk-journal", load: async () => (await import("./retired.js")).registerRetired("bulk-journal") },
+  { name: "reconcile-state", load: async () => (await import("./retired.js")).registerRetired("reconcile-state") },
+  { name: "validate-spec", load: async () => (await import("./retired.js")).registerRetired("validate-spec") },
+  { name: "find-circular-deps", load: async () => (await import("./retired.js")).registerRetired("find-circular-deps") },
 ];
 
 /**

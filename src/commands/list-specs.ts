@@ -40,8 +40,38 @@ export function register(program: Command, ctx: CliContext): void {
     const broken = unreadable
       .filter((u) => want(u.ref.folder))
       .map((u) => ({ spec_id: u.ref.id, status: u.ref.folder ?? null, file: u.shown, error: u.error.message }));
+    const meta = (doc: unknown): Record<string, unknown> => {
+      const m = (doc as { metadata?: unknown }).metadata;
+      return m !== null && typeof m === "object" ? (m as Record<string, unknown>) : {};
+    };
+    // The Python tool's order: active specs first, then by progress, highest first.
+    const legacy = specs
+      .filter((s) => want(s.ref.folder))
+      .map((s, i) => {
+        const p = q.progressOf(s.loaded.value);
+        const m = meta(s.loaded.value);
+        const row: Record<string, unknown> = {
+          spec_id: s.ref.id,
+          status: s.ref.folder ?? null,
+          title: q.specTitle(s.loaded.value),
+          total_tasks: p.total_tasks,
+          completed_tasks: p.completed_tasks,
+          progress_percentage: p.percentage,
+          // As stored (progress computes the current phase).
+          current_phase: m.current_phase ?? null,
+          version: m.version ?? null,
+          created_at: m.created_at ?? null,
+          updated_at: m.updated_at ?? null,
+        };
+        if (flags.detailed === true)
+          Object.assign(row, { description: m.description ?? null, author: m.author ?? null, file_path: s.ref.file });
+        return { row, active: s.ref.folder === "active" ? 0 : 1, i };
+      })
+      .sort((a, b) => a.active - b.active || (b.row.progress_percentage as number) - (a.row.progress_percentage as number) || a.i - b.i)
+      .map((x) => x.row);
     ctx.report({
       command: "list-specs",
+      legacy,
       exitCode: broken.length > 0 ? 4 : 0,
       payload: { specs_dir: loc.specsDir, specs: rows, unreadable: broken },
       text: () => [

@@ -34,6 +34,17 @@ export function register(program: Command, ctx: CliContext): void {
           blocker: { type: flags.type, description: flags.reason, ticket: flags.ticket },
         }),
       (r) => `${r.result.task_id}: ${r.result.old_status} -> blocked (${r.spec_id})`,
+      {
+        ok: (r) => ({
+          success: true,
+          task_id: r.result.task_id,
+          spec_id: r.spec_id,
+          blocked_by: flags.reason,
+          reason: flags.reason,
+          marked_at: r.timestamp ?? null,
+        }),
+        failed: () => ({ success: false, task_id: task, spec_id: spec, blocked_by: flags.reason, reason: flags.reason, marked_at: null }),
+      },
     );
   });
 }

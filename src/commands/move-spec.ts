@@ -26,6 +26,17 @@ export function register(program: Command, ctx: CliContext): void {
       spec,
       (c, types) => planMove(c, to, { journaledTypes: types, force: flags.force === true }),
       (r) => `${r.spec_id}: ${r.result.from ?? "?"}/ -> ${to}/`,
+      {
+        ok: (r) => ({
+          success: true,
+          spec_id: r.spec_id,
+          old_location: r.result.from,
+          new_location: to,
+          moved_at: r.timestamp ?? null,
+          backup_created: r.history_seq !== undefined,
+        }),
+        failed: () => ({ success: false, spec_id: spec }),
+      },
     );
   });
 }

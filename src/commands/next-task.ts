@@ -2,6 +2,18 @@ import type { Command } from "commander";
 import { locateSpecs } from "./_read.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
+function legacyNext(doc: unknown, task: { id: string; title: string; status: string }): Record<string, unknown> {
+  const h = (doc as { hierarchy?: Record<string, { metadata?: Record<string, unknown> }> }).hierarchy ?? {};
+  const md = h[task.id]?.metadata ?? {};
+  return {
+    task_id: task.id,
+    title: task.title,
+    status: task.status,
+    file_path: md.file_path ?? "",
+    estimated_hours: md.estimated_hours ?? 0,
+  };
+}
+
 export function register(program: Command, ctx: CliContext): void {
   withGlobalOptions(
     program
@@ -37,6 +49,7 @@ export function register(program: Command, ctx: CliContext): void {
         held_by: heldBy,
         claims,
       },
+      ...(r.task === null ? {} : { legacy: legacyNext(s.loaded.value, r.task) }),
       text: () =>
         r.task !== null
           ? [

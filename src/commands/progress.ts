@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { progressFields } from "../ui/legacy.js";
 import { locateSpecs } from "./_read.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
@@ -17,7 +18,8 @@ export function register(program: Command, ctx: CliContext): void {
     const doc = s.loaded.value;
     const p = q.progressOf(doc);
     const h = q.hierarchyOf(doc);
-    const root = q.summarize(h, "spec-root");
+    // The status the work shows: a stored root status can be stale (old tools wrote it once).
+    const status = q.derivedStatus(doc);
     const phase = q.currentPhase(doc);
     const claims = claimsOf({ specsDir: loc.specsDir, specId: s.ref.id, doc, env: ctx.env });
     ctx.report({
@@ -27,12 +29,14 @@ export function register(program: Command, ctx: CliContext): void {
         spec_id: s.ref.id,
         title: q.specTitle(doc),
         type: "spec",
-        status: root.status,
+        status,
+        stored_status: q.summarize(h, "spec-root").status,
         folder: s.ref.folder ?? null,
         ...p,
         current_phase: phase,
         claims,
       },
+      legacy: progressFields(s.ref.id, q.specTitle(doc), status, p, phase),
       text: () => [
         `${q.specTitle(doc)} (${s.ref.id})`,
         `  ${p.completed_tasks}/${p.total_tasks} tasks, ${p.percentage}%${p.complete ? ", complete" : `, ${p.remaining_tasks} remaining`}`,

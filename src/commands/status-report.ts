@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { progressFields } from "../ui/legacy.js";
 import { locateSpecs } from "./_read.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
@@ -11,7 +12,7 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (spec: string, flags: GlobalOptions) => {
     ctx.setGlobals(flags, ["text", "json"]);
     const loc = await locateSpecs(ctx, flags);
-    const [{ openSpec, journaledTypes }, q, { findUnjournaled }, { childrenOf, own, isObject }] = await Promise.all([
+    const [{ openSpec, journaledTypes }, q, { findUnjournaled }, { childrenOf, own, isObject, incompleteWork }] = await Promise.all([
       import("../core/store/spec-set.js"),
       import("../core/spec/queries.js"),
       import("../core/spec/journaling.js"),
@@ -25,6 +26,7 @@ export function register(program: Command, ctx: CliContext): void {
       .filter((id) => isObject(own(h, id)))
       .map((id) => ({ ...q.summarize(h, id), ...q.progressOf(doc, id) }));
     const counts = q.statusCounts(doc);
+    const open = incompleteWork(h, "spec-root");
     const unjournaled = findUnjournaled(doc, journaledTypes(loc.config.config));
     ctx.report({
       command: "status-report",
@@ -41,7 +43,35 @@ export function register(program: Command, ctx: CliContext): void {
         completion_status: {
           is_complete: overall.complete,
           percentage: overall.percentage,
-          incomplete_tasks: overall.remaining_tasks,
+          incomplete_tasks: open,
+          remaining_tasks: overall.remaining_tasks,
+          can_finalize: overall.complete && unjournaled.length === 0,
+        },
+      },
+      legacy: {
+        spec_id: s.ref.id,
+        overall_progress: progressFields(s.ref.id, q.specTitle(doc), q.derivedStatus(doc), overall, q.currentPhase(doc)),
+        phases: phases.map((p) => ({
+          id: p.id,
+          title: p.title,
+          status: q.derivedStatus(doc, p.id),
+          completed_tasks: p.completed_tasks,
+          total_tasks: p.total_tasks,
+          percentage: p.percentage,
+        })),
+        task_counts: counts,
+        unjournaled_tasks: unjournaled.length,
+        unjournaled_task_list: unjournaled.map((u) => ({
+          task_id: u.node_id,
+          title: u.title,
+          completed_at: u.completed_at,
+          parent_id: u.parent_id,
+          type: u.type,
+        })),
+        completion_status: {
+          is_complete: overall.complete,
+          percentage: overall.percentage,
+          incomplete_tasks: open,
           can_finalize: overall.complete && unjournaled.length === 0,
         },
       },

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { rawNode } from "../ui/legacy.js";
 import { locateSpecs } from "./_read.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
@@ -43,6 +44,7 @@ export function register(program: Command, ctx: CliContext): void {
         file: s.shown,
         line: pos.line,
       },
+      legacy: { ...rawNode(node), id: task },
       text: () => [
         `${task} [${String(node.status)}] ${String(node.title)}  (${node.type}, ${s.shown}:${pos.line})`,
         `  parent: ${String(node.parent)}; ${p.completed_tasks}/${p.total_tasks} tasks`,

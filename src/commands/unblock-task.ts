@@ -24,6 +24,20 @@ export function register(program: Command, ctx: CliContext): void {
       (c, journaledTypes) =>
         planStatusChange(c, { task, status: "pending", from: "blocked", journaledTypes, resolution: flags.resolution ?? "unblocked" }),
       (r) => `${r.result.task_id}: blocked -> ${r.result.new_status} (${r.spec_id})`,
+      {
+        ok: (r) => {
+          const before = (r.before?.hierarchy as Record<string, { metadata?: Record<string, unknown> }> | undefined)?.[task];
+          return {
+            success: true,
+            task_id: r.result.task_id,
+            spec_id: r.spec_id,
+            unblocked_at: r.timestamp ?? null,
+            // What blocked it (the Python tool echoed the resolution here).
+            previously_blocked_by: before?.metadata?.blocker_description ?? null,
+          };
+        },
+        failed: () => ({ success: false, task_id: task, spec_id: spec, unblocked_at: null }),
+      },
     );
   });
 }

@@ -7,6 +7,7 @@ interface UpdateStatusFlags extends MutationFlags {
   from?: string;
   note?: string;
   noteFile?: string;
+  verify?: boolean;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -21,8 +22,12 @@ export function register(program: Command, ctx: CliContext): void {
         new Option("--from <status>", "compare-and-swap: change only if the current status is this (else exit 3)").choices(STATUSES),
       )
       .option("--note <text>", "record a status note")
-      .option("--note-file <file>", "the status note from a file, or - for stdin"),
+      .option("--note-file <file>", "the status note from a file, or - for stdin")
+      .option("--verify", "accepted for compatibility, no effect: sdd runs no verification commands"),
   ).action(async (specArg: string | undefined, taskArg: string | undefined, statusArg: string | undefined, flags: UpdateStatusFlags) => {
+    if (flags.verify === true) {
+      ctx.notice("--verify runs nothing in sdd: run the verify node's command yourself, then sdd update-status SPEC VERIFY-ID completed");
+    }
     const note = await textOption("note", flags.note, flags.noteFile, ctx.cwd);
     const { spec, task, status } = await askMissing(ctx, flags, specArg, taskArg, statusArg);
     const [{ planStatusChange }, { parseStatus }] = await Promise.all([
@@ -43,6 +48,26 @@ export function register(program: Command, ctx: CliContext): void {
           journaledTypes,
         }),
       (r) => `${r.result.task_id}: ${r.result.old_status} -> ${r.result.new_status} (${r.spec_id})`,
+      {
+        ok: (r) => ({
+          success: true,
+          task_id: r.result.task_id,
+          new_status: r.result.new_status,
+          old_status: r.result.old_status,
+          updated_at: r.timestamp ?? null,
+          spec_id: r.spec_id,
+          status_note: flags.note ?? null,
+        }),
+        failed: () => ({
+          success: false,
+          task_id: task,
+          new_status: status,
+          old_status: null,
+          updated_at: null,
+          spec_id: spec,
+          status_note: null,
+        }),
+      },
     );
   });
 }

@@ -69,6 +69,17 @@ export function register(program: Command, ctx: CliContext): void {
       (c) => planTaskMetadata(c, { task, set, unset: flags.unset, force: flags.force === true }),
       (r) =>
         `${r.result.task_id}: metadata updated (${[...r.result.updated_fields, ...r.result.removed_fields.map((k) => `-${k}`)].join(", ")})`,
+      {
+        ok: (r) => ({
+          success: true,
+          task_id: r.result.task_id,
+          spec_id: r.spec_id,
+          updated_fields: r.result.updated_fields,
+          updated_at: r.timestamp ?? null,
+          metadata: set,
+        }),
+        failed: () => ({ success: false, task_id: task, spec_id: spec }),
+      },
     );
   });
 }

@@ -1,4 +1,6 @@
 import type { Command } from "commander";
+import type { Finding } from "../core/findings.js";
+import type { FileReport } from "../core/validate/run.js";
 import { summaryLine } from "../ui/findings-format.js";
 import { withGlobalOptions, withSeverityOption, type CliContext, type GlobalOptions } from "./_shared.js";
 
@@ -7,6 +9,31 @@ interface ValidateFlags extends GlobalOptions {
   fix?: boolean;
   dryRun?: boolean;
   lockTimeout?: string;
+}
+
+/** The Python tool validated one spec: its counts, status and issues, from sdd's findings. */
+function legacyValidate(file: FileReport, findings: readonly Finding[], fixable: ReadonlySet<string>): Record<string, unknown> {
+  const mine = findings.filter((f) => f.severity !== "info");
+  return {
+    spec_id: file.spec_id ?? null,
+    errors: file.errors,
+    warnings: file.warnings,
+    status: file.status === "unreadable" ? "errors" : file.status,
+    auto_fixable_issues: mine.filter((f) => fixable.has(f.code)).length,
+    issues: mine.map((f) => ({
+      message: f.message,
+      severity: f.severity,
+      category: f.code,
+      location: f.pointer.startsWith("/hierarchy/") ? (f.pointer.split("/")[2] ?? null) : null,
+      auto_fixable: fixable.has(f.code),
+    })),
+    // The schema is compiled into sdd; its findings are among the issues.
+    schema: {
+      source: "sdd schema spec",
+      errors: mine.filter((f) => f.code.startsWith("schema") && f.severity === "error").map((f) => f.message),
+      warnings: [],
+    },
+  };
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -35,7 +62,7 @@ export function register(program: Command, ctx: CliContext): void {
       return;
     }
     ctx.setGlobals(flags, ["text", "json", "github"]);
-    const { runValidate } = await import("../core/validate/run.js");
+    const [{ runValidate }, { FIXABLE }] = await Promise.all([import("../core/validate/run.js"), import("../core/mutations/fix.js")]);
     const result = runValidate({
       cwd: ctx.cwd,
       targets,
@@ -51,6 +78,7 @@ export function register(program: Command, ctx: CliContext): void {
       payload: { summary: result.summary, files: result.files },
       findings: result.findings,
       summaryTitle: "sdd validate",
+      ...(result.files.length === 1 ? { legacy: legacyValidate(result.files[0] as FileReport, result.findings, FIXABLE) } : {}),
       text: () => [summaryLine(result.findings, `${result.summary.files} spec file${result.summary.files === 1 ? "" : "s"} checked`)],
     });
   });

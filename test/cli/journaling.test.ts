@@ -109,6 +109,7 @@ describe("check-journaling on the command line", () => {
         type: "task",
         title: "First",
         completed_at: DONE,
+        parent_id: "phase-1",
         reason: "no-entry",
         file: rel,
         baselined: false,

@@ -98,7 +98,7 @@ function expectJsonError(r: RunResult, code: number, command: string, names: str
   expect(r.stderr).toBe("");
   expect(r.stdout.trimEnd().split("\n")).toHaveLength(1);
   const doc = oneJson(r.stdout);
-  expect(doc).toMatchObject({ schema_version: 1, command, ok: false, exit_code: code });
+  expect(doc).toMatchObject({ schema_version: 2, command, ok: false, exit_code: code });
   expect(typeof doc.error.code).toBe("string");
   for (const n of names) expect(doc.error.message).toContain(n);
   return doc;
@@ -182,7 +182,7 @@ describe("success", () => {
     expect(r.stderr).toBe("");
     expect(r.stdout.trimEnd().split("\n")).toHaveLength(1);
     const doc = oneJson(r.stdout);
-    expect(doc).toMatchObject({ schema_version: 1, command: name, ok: true, exit_code: 0 });
+    expect(doc).toMatchObject({ schema_version: 2, command: name, ok: true, exit_code: 0 });
     const after = readFileSync(file, "utf8");
     if (name === "fix") {
       // The spec is valid: nothing to repair, nothing written.

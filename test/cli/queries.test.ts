@@ -49,7 +49,7 @@ function specOf(shape: Record<string, string[]>, edit: (h: Record<string, any>) 
         children: [],
         total_tasks: 0,
         completed_tasks: 0,
-        metadata: {},
+        metadata: typeOf(kid) === "verify" ? { verification_type: "manual" } : {},
         dependencies: { blocks: [], blocked_by: [], depends: [] },
       };
     }

@@ -67,3 +67,14 @@ export function planTaskMetadata(
   });
   return { ops, result: { task_id: input.task, updated_fields: Object.keys(input.set), removed_fields: input.unset } };
 }
+
+/** Set keys of the spec's own metadata (update-frontmatter, sync-metadata). */
+export function planSpecMetadata(ctx: PlanContext, set: JsonObject): Plan<{ updated_fields: string[] }> {
+  const before = isObject(ctx.doc.metadata) ? ctx.doc.metadata : {};
+  const md = jsonpatch.deepClone(before) as JsonObject;
+  for (const [k, v] of Object.entries(set)) if (k !== "__proto__") md[k] = v;
+  const ops: Operation[] = isObject(ctx.doc.metadata)
+    ? jsonpatch.compare(before, md).map((op) => ({ ...op, path: "/metadata" + op.path }) as Operation)
+    : [{ op: "add", path: "/metadata", value: md }];
+  return { ops, result: { updated_fields: Object.keys(set) } };
+}

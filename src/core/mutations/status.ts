@@ -116,7 +116,10 @@ export function planStatusChange(ctx: PlanContext, input: StatusChangeInput): Pl
     });
   }
   const work = workBelow(doc, input.task);
-  if (work.total > 0 && input.status !== "blocked" && old !== "blocked") {
+  // Completing a container whose work is all done agrees with its roll-up: allowed, so the
+  // old workflow (complete the subtasks, then the parent) keeps working.
+  const agreesWithRollup = input.status === "completed" && work.completed === work.total;
+  if (work.total > 0 && input.status !== "blocked" && old !== "blocked" && !agreesWithRollup) {
     throw new FindingsError(
       "derived-status",
       `${JSON.stringify(input.task)} has ${work.total} tasks below it (${work.completed} completed): its status follows them; update those tasks, or mark it blocked`,
@@ -182,10 +185,8 @@ export function planCompleteTask(
   ctx: PlanContext,
   input: StatusChangeInput & { journal: Omit<JournalInput, "taskId"> },
 ): Plan<StatusChangeResult & { journal_entries: number }> {
+  if (String(getNode(ctx.doc, input.task, ctx.ref.id, ctx.ref.file).status) === "completed") return journalCompleted(ctx, input);
   const change = planStatusChange(ctx, { ...input, status: "completed", actualHours: true });
-  if (change.ops.length === 0 && change.result.old_status === "completed") {
-    return { ops: [], result: { ...change.result, journal_entries: 0 } };
-  }
   const result = { ...change.result, journal_entries: 1 };
   return {
     ops: change.ops,
@@ -217,4 +218,24 @@ export function planCompleteTask(
       return ops;
     },
   };
+}
+
+/**
+ * complete-task on a node that is already completed (typically a parent completed by its
+ * subtasks' roll-up): its completion time stays; the note and the journal entry are
+ * recorded when a note is given or the node still needs journaling, else nothing changes.
+ */
+function journalCompleted(
+  ctx: PlanContext,
+  input: StatusChangeInput & { journal: Omit<JournalInput, "taskId"> },
+): Plan<StatusChangeResult & { journal_entries: number }> {
+  const node = getNode(ctx.doc, input.task, ctx.ref.id, ctx.ref.file);
+  const md = isObject(node.metadata) ? node.metadata : {};
+  const result = { task_id: input.task, old_status: "completed", new_status: "completed" as Status, journal_entries: 0 };
+  const unjournaled = md.needs_journaling === true || (input.journaledTypes.has(String(node.type)) && md.journaled_at === undefined);
+  if (input.note === undefined && !unjournaled) return { ops: [], result };
+  const ops: Operation[] = [];
+  if (input.note !== undefined) ops.push(...editNode(ctx.doc, input.task, ctx.ref.file, (n) => void (n.metadata.status_note = input.note)));
+  result.journal_entries = 1;
+  return { ops, result, afterRollup: (doc) => planJournal(ctx, { ...input.journal, taskId: input.task }, doc) };
 }

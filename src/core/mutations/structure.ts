@@ -7,7 +7,7 @@ import type { Operation } from "fast-json-patch";
 import { ConflictError, UsageError } from "../errors.js";
 import { escapePointerToken } from "../json/source.js";
 import { ancestors, hierarchyOf } from "../spec/queries.js";
-import { isObject, own, ROOT_ID, type JsonObject } from "../spec/model.js";
+import { descendants, isObject, own, ROOT_ID, type JsonObject } from "../spec/model.js";
 import type { Plan, PlanContext } from "../spec/plan.js";
 import { getNode, nodePointer } from "./node.js";
 
@@ -66,7 +66,11 @@ export function planAddNode(ctx: PlanContext, input: AddNodeInput): Plan<{ node_
     children: [],
     total_tasks: 0,
     completed_tasks: 0,
-    metadata: { ...(input.metadata ?? {}) },
+    // A verify node says who runs it (validate warns otherwise): with a command, automatic.
+    metadata:
+      input.type === "verify" && input.metadata?.verification_type === undefined
+        ? { verification_type: input.metadata?.command === undefined ? "manual" : "auto", ...(input.metadata ?? {}) }
+        : { ...(input.metadata ?? {}) },
     dependencies: { blocks: [], blocked_by: [...(input.blockedBy ?? [])], depends: [] },
   };
   if (input.description !== undefined) node.description = input.description;
@@ -83,4 +87,41 @@ export function planAddNode(ctx: PlanContext, input: AddNodeInput): Plan<{ node_
     else ops.push({ op: "add", path: `${base}/blocks/-`, value: id });
   }
   return { ops, result: { node_id: id, parent: input.parent } };
+}
+
+/**
+ * Remove a node (and, with `cascade`, everything below it): from the map, from its parent's
+ * children, and from every dependency list naming it, so the spec stays consistent.
+ */
+export function planRemoveNode(ctx: PlanContext, id: string, cascade: boolean): Plan<{ removed: string[] }> {
+  if (id === ROOT_ID) throw new UsageError("spec-root cannot be removed");
+  const node = getNode(ctx.doc, id, ctx.ref.id, ctx.ref.file);
+  const h = hierarchyOf(ctx.doc);
+  const below = descendants(h, id).filter((d) => d !== id);
+  if (below.length > 0 && !cascade) {
+    throw new UsageError(`${JSON.stringify(id)} has ${below.length} node(s) below it; pass --cascade to remove them too`);
+  }
+  const removed = [id, ...below];
+  const gone = new Set(removed);
+  const ops: Operation[] = removed.map((r) => ({ op: "remove", path: nodePointer(r) }) as Operation);
+  const parent = typeof node.parent === "string" ? node.parent : undefined;
+  for (const [other, n] of Object.entries(h)) {
+    if (gone.has(other) || !isObject(n)) continue;
+    if (other === parent && Array.isArray(n.children)) {
+      ops.push({ op: "replace", path: `${nodePointer(other)}/children`, value: n.children.filter((c) => !gone.has(String(c))) });
+    }
+    const deps = n.dependencies;
+    if (!isObject(deps)) continue;
+    for (const kind of ["blocks", "blocked_by", "depends"]) {
+      const list = deps[kind];
+      if (Array.isArray(list) && list.some((d) => gone.has(String(d)))) {
+        ops.push({
+          op: "replace",
+          path: `${nodePointer(other)}/dependencies/${escapePointerToken(kind)}`,
+          value: list.filter((d) => !gone.has(String(d))),
+        });
+      }
+    }
+  }
+  return { ops, result: { removed } };
 }

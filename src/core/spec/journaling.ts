@@ -20,6 +20,7 @@ export interface UnjournaledNode {
   type: string;
   title: string;
   completed_at: string | null;
+  parent_id: string | null;
   reason: "no-entry" | "no-entry-since-completion" | "flagged";
   /** For a node with work below it: the pieces of work below that are not journaled either. */
   below?: string[];
@@ -76,6 +77,7 @@ export function findUnjournaled(doc: unknown, journaledTypes: ReadonlySet<string
       type: String(n.type),
       title: asText(n.title, id),
       completed_at: completedAt,
+      parent_id: typeof n.parent === "string" ? n.parent : null,
       reason: ownReason(id) ?? "no-entry",
     };
     const below = descendants(h, id).filter(

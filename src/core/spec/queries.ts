@@ -15,6 +15,7 @@ import {
   WORK_TYPES,
   type JsonObject,
 } from "./model.js";
+import { applyRollup } from "./rollup.js";
 
 export interface NodeSummary {
   id: string;
@@ -201,4 +202,15 @@ export function statusCounts(doc: unknown): Record<"pending" | "in_progress" | "
     if (s === "pending" || s === "in_progress" || s === "completed" || s === "blocked") out[s]++;
   }
   return out;
+}
+
+/**
+ * The status a node's work shows: what the roll-up would make it (a container follows its
+ * tasks), not what the file happens to store.
+ */
+export function derivedStatus(doc: unknown, id = ROOT_ID): string {
+  if (!isObject(doc)) return "unknown";
+  const copy = structuredClone(doc);
+  applyRollup(copy, { timestamp: "1970-01-01T00:00:00.000Z", journaledTypes: new Set() });
+  return summarize(hierarchyOf(copy), id).status;
 }

@@ -704,6 +704,7 @@ function checkNodeMetadata(h: JsonObject, ids: string[], add: Add): void {
     const id = ids[n] as string;
     const node = h[id];
     if (!isObject(node)) continue;
+    checkPlanningMetadata(id, node, add);
     const md = node.metadata;
     if (!isObject(md)) continue;
     // The timestamps by name (a loop over their keys makes slower, keyed reads).
@@ -757,6 +758,38 @@ function checkNodeMetadata(h: JsonObject, ids: string[], add: Add): void {
           );
       }
     }
+  }
+}
+
+/** Task categories whose tasks change files, so say which. */
+const FILE_CATEGORIES = new Set(["implementation", "refactoring"]);
+
+/**
+ * What planners and agents rely on, as the Python tool's validator checked it: warnings by
+ * default (old specs are full of them), configurable per code like every rule.
+ */
+function checkPlanningMetadata(id: string, node: JsonObject, add: Add): void {
+  const md = isObject(node.metadata) ? node.metadata : undefined;
+  if (node.type === "task") {
+    // Only a declared category: a task without one is not assumed to change a file (the
+    // Python validator assumed implementation, which flagged most hand-written tasks).
+    const category = md?.task_category;
+    const file = md?.file_path;
+    if (typeof category === "string" && FILE_CATEGORIES.has(category) && (typeof file !== "string" || file.trim() === "")) {
+      add(
+        "file-path-missing",
+        "warning",
+        md === undefined ? nodePtr(id) : `${nodePtr(id)}/metadata`,
+        `${category} task ${JSON.stringify(id)} has no metadata.file_path (the file it changes)`,
+      );
+    }
+  } else if (node.type === "verify" && (md === undefined || md.verification_type === undefined)) {
+    add(
+      "verification-type-missing",
+      "warning",
+      md === undefined ? nodePtr(id) : `${nodePtr(id)}/metadata`,
+      `verify node ${JSON.stringify(id)} has no metadata.verification_type (auto, manual or fidelity)`,
+    );
   }
 }
 

@@ -27,6 +27,7 @@ export interface SddConfig {
   lockTimeoutMs?: number;
   rules?: Record<string, "error" | "warning" | "off">;
   journalingBaseline?: string;
+  output?: { default?: "text" | "json"; compat?: boolean };
 }
 
 export interface LoadedConfig {

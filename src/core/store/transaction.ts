@@ -20,7 +20,7 @@ import { serializeJson } from "../json/write.js";
 import { DEFAULT_LOCK_TIMEOUT_MS, stopPoint, withSpecLock, type LockGuard } from "./lock.js";
 import { readJsonFile, type LoadedFile } from "./spec-file.js";
 import { applyRollup, touchedNodes, type RollupChange } from "../spec/rollup.js";
-import { DEFAULT_JOURNALED_TYPES, isObject } from "../spec/model.js";
+import { DEFAULT_JOURNALED_TYPES, isObject, type JsonObject } from "../spec/model.js";
 import { specFindings } from "../spec/check.js";
 import { finishPendingMove, markerFile, sha256, writeMarker } from "./pending-move.js";
 
@@ -51,6 +51,11 @@ export interface TransactionResult<T> {
   result: T;
   history_seq?: number;
   moved_from?: string;
+  /** The spec before and after the change (after = as written, or as it would be on a dry run). */
+  before?: JsonObject;
+  after?: JsonObject;
+  /** The transaction's time, stamped on what it wrote. */
+  timestamp?: string;
   /** Problems after the change was written (it stands): e.g. the history could not be appended. */
   warnings?: string[];
 }
@@ -192,6 +197,10 @@ export async function transact<T>(options: TransactionOptions, planner: (ctx: Pl
       rollup,
       result: plan.result,
     };
+    // Not enumerable: reports spread the result; the documents are for callers that need them.
+    Object.defineProperty(base, "before", { value: before, enumerable: false });
+    Object.defineProperty(base, "after", { value: after, enumerable: false });
+    Object.defineProperty(base, "timestamp", { value: ts, enumerable: false });
     if (moving) base.moved_from = ref.file;
     if (!changed) return base;
 

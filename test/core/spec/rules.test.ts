@@ -268,6 +268,16 @@ const RULE_CASES: RuleCase[] = [
     expected: [["task-category", "error", "/hierarchy/task-1-1/metadata/task_category"]],
   },
   {
+    name: "file-path-missing",
+    spec: edit((s) => (s.hierarchy["task-1-1"].metadata.task_category = "refactoring")),
+    expected: [["file-path-missing", "warning", "/hierarchy/task-1-1/metadata"]],
+  },
+  {
+    name: "verification-type-missing",
+    spec: edit((s) => delete s.hierarchy["verify-1-1"].metadata.verification_type),
+    expected: [["verification-type-missing", "warning", "/hierarchy/verify-1-1/metadata"]],
+  },
+  {
     name: "dependency-self",
     spec: edit((s) => (s.hierarchy["task-1-1"].dependencies.blocked_by = ["task-1-1"])),
     expected: [["dependency-self", "error", "/hierarchy/task-1-1/dependencies/blocked_by/0"]],
