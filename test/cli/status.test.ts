@@ -115,7 +115,7 @@ describe("sdd status", () => {
         "command": "status",
         "exit_code": 0,
         "ok": true,
-        "schema_version": 1,
+        "schema_version": 2,
         "specs": [
           {
             "blocked": [
@@ -204,6 +204,7 @@ describe("sdd status", () => {
             "total_tasks": 3,
           },
         ],
+        "success": true,
         "totals": {
           "blocked": 1,
           "completed_tasks": 4,

@@ -99,8 +99,10 @@ describe.skipIf(specs.length === 0)("the diff of a write on the sample corpus", 
   it.each(cases)("%s (%s)", async (_name, format, spec) => {
     const dir = tempTree();
     const specsDir = join(dir, "specs");
-    const file = join(specsDir, spec.folder, spec.name);
-    mkdirSync(join(specsDir, spec.folder), { recursive: true });
+    // In active/, whatever its folder in the corpus: reopening a task of a spec in completed/
+    // is refused (a spec there may not hold open work), and the diff is the same wherever it sits.
+    const file = join(specsDir, "active", spec.name);
+    mkdirSync(join(specsDir, "active"), { recursive: true });
     copyFileSync(join(CORPUS_SPECS, spec.folder, spec.name), file);
     if (format === "prettier") writeFileSync(file, await prettier.format(readFileSync(file, "utf8"), { filepath: file }));
     const id = spec.name.slice(0, -5);

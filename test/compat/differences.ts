@@ -65,6 +65,16 @@ export const DIFFERENCES: readonly Difference[] = [
     ),
   },
   {
+    id: "list-order",
+    why: "list-specs sorts each folder by progress; a spec with no work is 0% (never complete), where the Python tool counted its empty phases as done, so such a spec sorts later and the rows after it shift",
+    match: field(/^\/\d+\/(spec_id|status|version|description|file_path|folder|file|phases|current_phase)$/, ["list-specs"]),
+  },
+  {
+    id: "no-work-incomplete",
+    why: "a spec with no task, subtask or verify node is never complete (0%): nothing in it shows the work was done; the Python tool called a spec of empty phases complete",
+    match: (_m, r) => ["check-complete", "prepare-task"].includes(r.command) && r.case.case.includes("chat-runtime-state-recovery"),
+  },
+  {
     id: "spec-title",
     why: "list-specs shows the spec's title wherever it is stored (top-level title or metadata.title); the Python tool printed Untitled unless metadata.title was set",
     match: field(/^\/\d+\/title$/, ["list-specs"]),

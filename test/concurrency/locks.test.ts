@@ -14,7 +14,7 @@ import { makeSpec, oneJson, runCli, specsTree } from "../helpers.js";
 const ID = "demo-2026-01-01-001";
 const LOCKFILE = pathToFileURL(createRequire(import.meta.url).resolve("proper-lockfile")).href;
 
-/** Holds `<specs>/.locks/<id>` the way sdd does, prints "locked", then sleeps until killed. */
+/** Holds `<specs>/.locks/<id>` with proper-lockfile (the on-disk protocol sdd keeps: a writer using it and sdd exclude each other), prints "locked", then sleeps until killed. */
 const HOLDER = `
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";

@@ -119,7 +119,7 @@ describe("the packed package", () => {
     const installed = join(prefix, "lib", "node_modules", PACKAGE_NAME);
     const pkg = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as Record<string, any>;
     expect([pkg.name, pkg.version]).toEqual([PACKAGE_NAME, VERSION]);
-    expect(Object.keys(pkg.dependencies as object).sort()).toEqual(["@inquirer/prompts", "fast-json-patch", "proper-lockfile"]);
+    expect(Object.keys(pkg.dependencies as object).sort()).toEqual(["@inquirer/prompts", "@modelcontextprotocol/sdk", "fast-json-patch"]);
     expect(pkg.license).toBe("MIT");
     expect(pkg.repository).toBeDefined();
     // Bundled or build-time only: never installed for users.

@@ -11,6 +11,8 @@ export const SPEC_FINDING_CODES: readonly string[] = [
   "json-syntax",
   "json-too-deep",
   "json-duplicate-key",
+  "file-path-missing",
+  "verification-type-missing",
   "file-not-found",
   "file-unreadable",
   "schema",
