@@ -188,6 +188,21 @@ describe("claims across machines (--remote)", () => {
     expect(again.code, again.stderr).toBe(0);
     expect(remoteClaims(bare, env).get(`${ID}/task-1-1`)).toBe("late");
   }, 300_000);
+
+  it("a lease taken over on another machine is no longer the old holder's to renew or complete", async () => {
+    const { env, bare, a, b } = twoMachines(2);
+    const first = await runCli(["claim", ID, "task-1-1", "--agent", "A", "--lease", "1m", "--remote", "origin", "--json"], { cwd: a, env });
+    expect(first.code, first.stderr).toBe(0);
+    const later = { ...env, SDD_NOW: "2099-01-01T00:00:00Z" };
+    const taken = await runCli(["claim", ID, "task-1-1", "--agent", "B", "--remote", "origin", "--json"], { cwd: b, env: later });
+    expect(taken.code, taken.stderr).toBe(0);
+    const renew = await runCli(["renew", ID, "task-1-1", "--agent", "A", "--json"], { cwd: a, env: later });
+    expect(renew.code, renew.stdout).toBe(3);
+    expect(remoteClaims(bare, env).get(`${ID}/task-1-1`)).toBe("B");
+    // A completes anyway (its own checkout): the remote claim, B's, is left as it is.
+    await runCli(["complete-task", ID, "task-1-1", "--agent", "A", "--force", "--json"], { cwd: a, env: later });
+    expect(remoteClaims(bare, env).get(`${ID}/task-1-1`)).toBe("B");
+  }, 300_000);
 });
 
 describe("leases, renew, release and --force", () => {

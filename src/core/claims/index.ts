@@ -27,7 +27,7 @@ import {
   type ReadyTask,
 } from "../mutations/claims.js";
 import { transact } from "../store/transaction.js";
-import { UsageError } from "../errors.js";
+import { ConflictError, UsageError } from "../errors.js";
 import { gitCommonDir, worktreeRoot } from "./git.js";
 import { readLedger, withLedger, type Ledger } from "./ledger.js";
 import { assertRemote, claimRef, deleteClaim, pushClaim, readRemoteClaim } from "./remote.js";
@@ -320,6 +320,18 @@ async function hold(o: HoldOptions, command: "release" | "renew"): Promise<HoldR
   const result = await withLedger(s.commonDir, s.timeoutMs, async (ledger) => {
     const held = ledger.heldFor(specId, s.nowMs);
     const input = { task: o.task, agent, nowMs: s.nowMs, held, force: o.force === true, leaseMs: o.leaseMs ?? DEFAULT_LEASE_MS };
+    // The remote holds the claim that counts across machines: one taken over there (after this
+    // agent's lease ran out) is no longer this agent's to renew or release.
+    const remote = remoteOf(s, o, ledger, specId);
+    if (remote !== undefined && remote.agent !== agent && o.force !== true) {
+      throw new ConflictError(
+        "claim-held",
+        `task ${JSON.stringify(o.task)} of ${specId} is claimed on ${remote.name} by ${remote.agent}; nothing was changed`,
+        {
+          fix: `sdd ready ${specId}   # pick another task`,
+        },
+      );
+    }
     const r = await transact(
       { specsDir: s.loc.specsDir, spec: o.spec, cwd: o.cwd, env: s.env, command, lockTimeoutMs: s.timeoutMs },
       (ctx) => (command === "release" ? planRelease(ctx, input) : planRenew(ctx, input)),
@@ -338,7 +350,6 @@ async function hold(o: HoldOptions, command: "release" | "renew"): Promise<HoldR
       };
     }
     if (out.outcome !== "released" && out.outcome !== "renewed") return out;
-    const remote = remoteOf(s, o, ledger, specId);
     if (remote !== undefined && (remote.agent === agent || o.force === true)) {
       remoteRef = claimRef(specId, o.task);
       if (command === "release") deleteClaim(o.cwd, s.env, remote.name, specId, o.task, remote.sha);
@@ -353,7 +364,16 @@ async function hold(o: HoldOptions, command: "release" | "renew"): Promise<HoldR
           { agent, claimed_at: entry?.claimed_at ?? until, lease_expires_at: until, state: "claimed" },
           remote.sha,
         );
-        if (p.ok && entry !== undefined)
+        if (!p.ok) {
+          throw new ConflictError(
+            "claim-lost",
+            `task ${JSON.stringify(o.task)} of ${specId}: the claim on ${remote.name} changed meanwhile; the lease there was not extended`,
+            {
+              fix: `sdd ready ${specId}`,
+            },
+          );
+        }
+        if (entry !== undefined)
           ledger.set({ ...entry, lease_expires_at: until, remote: { name: remote.name, ref: remoteRef, sha: p.sha } });
       }
     }
@@ -410,7 +430,8 @@ export async function endClaimOnCompletion(
     ledger.delete(o.spec, o.task);
     if (entry.remote === undefined) return { remote_ref: null };
     const seen = readRemoteClaim(o.cwd, env, entry.remote.name, o.spec, o.task);
-    if (seen === undefined) return { remote_ref: null };
+    // Taken over on the remote meanwhile: that claim is someone else's; never overwrite it.
+    if (seen === undefined || seen.agent !== entry.agent) return { remote_ref: null };
     const ts = new Date(nowMs).toISOString();
     pushClaim(
       o.cwd,

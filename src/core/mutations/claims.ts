@@ -51,13 +51,16 @@ export function liveClaim(node: unknown, held: Claim | undefined, nowMs: number)
   return isLive(held, nowMs) ? held : undefined;
 }
 
+const MAX_DURATION_MS = 3650 * 86_400_000;
+
 /** `30m`, `90s`, `2h`, `500ms`, `1d` (a bare number is seconds) in milliseconds. */
 export function parseDuration(value: string, option = "--lease"): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(value.trim());
   const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
   const ms = m?.[1] === undefined ? Number.NaN : Math.round(Number(m[1]) * (unit[m[2] ?? "s"] ?? 1000));
-  if (!Number.isFinite(ms) || ms <= 0) {
-    throw new UsageError(`${option} ${JSON.stringify(value)}: give a positive duration such as 30m, 90s or 2h`, {
+  // Past about ten years a lease is no lease, and a date that far out is not representable.
+  if (!Number.isFinite(ms) || ms <= 0 || ms > MAX_DURATION_MS) {
+    throw new UsageError(`${option} ${JSON.stringify(value)}: give a positive duration such as 30m, 90s or 2h (at most 3650d)`, {
       code: "invalid-duration",
     });
   }

@@ -100,6 +100,9 @@ describe("planClaim / planRenew / planRelease", () => {
     expect(parseDuration("45")).toBe(45_000);
     expect(() => parseDuration("soon")).toThrow(/--lease "soon"/);
     expect(() => parseDuration("0s")).toThrow(/positive duration/);
+    // A lease past any representable date is a usage error, not an internal one.
+    expect(() => parseDuration("99999999d")).toThrow(/at most 3650d/);
+    expect(parseDuration("3650d")).toBe(3650 * 24 * 60 * MIN);
   });
 });
 
