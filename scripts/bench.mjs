@@ -95,7 +95,7 @@ function measurePair(a, b, runs) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Fixtures: valid specs in the format of the Python toolkit (CONTRACT 2.1)
+// Fixtures: valid specs in the format of the Python toolkit
 
 /** Deterministic PRNG (mulberry32), so every run benchmarks the same bytes. */
 function rng(seed) {

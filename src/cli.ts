@@ -1,6 +1,6 @@
 /**
  * The program: registers the commands (every one, or only the one a run invokes) and is the
- * single exit point that maps errors to output and exit codes (CONTRACT 5).
+ * single exit point that maps errors to output and exit codes.
  */
 import { Command, CommanderError } from "commander";
 import { CliContext, globalOptionsHelp, hoistGlobalOptions, type CliIo } from "./commands/_shared.js";

@@ -72,7 +72,7 @@ export function register(program: Command, ctx: CliContext): void {
   });
 }
 
-/** Prompt for what is missing, on a terminal only (CONTRACT 7). */
+/** Prompt for what is missing, on a terminal only. */
 async function askMissing(
   ctx: CliContext,
   flags: UpdateStatusFlags,

@@ -1,6 +1,6 @@
 /**
  * Typed errors. Core code throws these; only the entry module turns them into
- * output and an exit code (CONTRACT 5), so every command maps errors the same way.
+ * output and an exit code, so every command maps errors the same way.
  */
 
 export const ExitCode = {

@@ -1,5 +1,5 @@
 /**
- * Prompts (CONTRACT 7), kept at the edge: inquirer is imported only when a prompt is
+ * Prompts, kept at the edge: inquirer is imported only when a prompt is
  * really shown, and commands receive a Prompter so tests can pass a fake.
  */
 import { InterruptedError, UsageError } from "../core/errors.js";

@@ -1,5 +1,5 @@
 /**
- * `sdd ci` end to end (CONTRACT 4.6, 5): a project scaffolded and filled by `sdd` itself
+ * `sdd ci` end to end: a project scaffolded and filled by `sdd` itself
  * passes in every output format; a spec with a wrong roll-up, an unjournaled task and a
  * dangling dependency are all reported in one run, in every format, with the same exit code.
  */

@@ -1,7 +1,7 @@
 /**
  * What is generated from the command definitions cannot drift from them: shell completion
  * scripts name every command, the bash script parses and completes, docs/commands.md is
- * current, and the README's exit-code table matches the codes the CLI uses (CONTRACT 5).
+ * current, and the README's exit-code table matches the codes the CLI uses.
  */
 import { spawnSync } from "node:child_process";
 import { chmodSync, readFileSync } from "node:fs";

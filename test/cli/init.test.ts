@@ -1,5 +1,5 @@
 /**
- * `sdd init` (CONTRACT 3, 4): scaffolds a project idempotently, never overwrites a file, puts
+ * `sdd init`: scaffolds a project idempotently, never overwrites a file, puts
  * the specs under meta/ where the project keeps its tooling there, and the config it writes
  * is what discovery finds from anywhere in the repository.
  */

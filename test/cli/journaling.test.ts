@@ -1,5 +1,5 @@
 /**
- * The journaling gate (CONTRACT 4.3, 5): `check-journaling` fails on a completed task or
+ * The journaling gate: `check-journaling` fails on a completed task or
  * verify node with no journal entry made at or after its completion, in every output mode,
  * points at the node's line, and lets a baseline accept old debt while new debt still fails.
  */

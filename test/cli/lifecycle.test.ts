@@ -1,5 +1,5 @@
 /**
- * Spec lifecycle (CONTRACT 4.4): one definition of "complete" (every task, subtask and verify
+ * Spec lifecycle: one definition of "complete" (every task, subtask and verify
  * node completed) shared by check-complete, complete-spec, progress and list-specs, and the
  * folder moves (complete-spec, activate-spec, move-spec) that keep metadata.status in step
  * with the folder under the spec's lock.

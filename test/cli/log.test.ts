@@ -1,5 +1,5 @@
 /**
- * `sdd log …` end to end (CONTRACT 2.4, 2.5, 4.7, 5): work items as one JSON file each,
+ * `sdd log …` end to end: work items as one JSON file each,
  * created safely by concurrent processes; the markdown log rendered from them in the entry
  * grammar, byte-stable and checked for staleness (also by `sdd ci`); state derived from a
  * linked spec; `log set`/`log done` edits; lossless import of hand-written logs; and lint

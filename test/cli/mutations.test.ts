@@ -1,5 +1,5 @@
 /**
- * The writing commands as a user runs them (CONTRACT 4.1, 4.5, 5): exit codes, messages
+ * The writing commands as a user runs them: exit codes, messages
  * without stack traces, one JSON document with --json, and no byte changed when a command
  * fails. Plus `history`, `fix` and `validate --fix`.
  */

@@ -1,5 +1,5 @@
 /**
- * No prompt without a terminal (CONTRACT 7): with --no-input, with CI set, or when stdin or
+ * No prompt without a terminal: with --no-input, with CI set, or when stdin or
  * stdout is not a TTY, a missing argument is a usage error (exit 2) and nothing ever waits on
  * stdin, in-process and for the real binary.
  */

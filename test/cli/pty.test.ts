@@ -1,5 +1,5 @@
 /**
- * The real prompts on a real terminal (CONTRACT 7): `update-status` with no arguments, run in
+ * The real prompts on a real terminal: `update-status` with no arguments, run in
  * a pseudo-terminal made by util-linux `script`, shows inquirer's prompts and applies the
  * answers typed into it.
  */

@@ -1,5 +1,5 @@
 /**
- * Recovery (CONTRACT 4.8, 6): `history` lists every recorded change as a JSON Patch, `undo`
+ * Recovery: `history` lists every recorded change as a JSON Patch, `undo`
  * reverts changes as a new transaction without clobbering edits made outside sdd, and
  * `doctor` finds and repairs what crashes leave behind: torn specs (restored from backups
  * plus the recorded changes), leftover temp files, stale locks, and duplicate ids.

@@ -1,5 +1,5 @@
 /**
- * The output contract of `sdd validate` (CONTRACT 5): one JSON document that matches the
+ * The output contract of `sdd validate`: one JSON document that matches the
  * report schema, GitHub annotations and step summary, global flags before the command
  * name, --strict, rule settings, and the same exit code in every output mode.
  */

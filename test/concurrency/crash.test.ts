@@ -1,5 +1,5 @@
 /**
- * Crash safety (CONTRACT 6): writers killed with SIGKILL at random moments. After every kill
+ * Crash safety: writers killed with SIGKILL at random moments. After every kill
  * the spec parses and is exactly the state before the update or the state after the whole
  * update; nothing but `.sdd-tmp` files is left over; a lock left by a killed writer is
  * taken over by the next one.

@@ -1,5 +1,5 @@
 /**
- * The spec lock (CONTRACT 6) against real processes: a dead holder's lock is taken over in
+ * The spec lock against real processes: a dead holder's lock is taken over in
  * bounded time, a live holder's lock is never taken over and waiting for it times out with
  * exit 3, and a failed compare-and-swap changes nothing.
  */

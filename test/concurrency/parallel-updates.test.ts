@@ -1,5 +1,5 @@
 /**
- * Many writers on one spec (CONTRACT 6), with real processes and no mocks: 16 drivers each
+ * Many writers on one spec, with real processes and no mocks: 16 drivers each
  * run 25 `sdd` commands one after another against the same spec. Every update that reports
  * success must be in the file afterwards, the file must stay valid, and nothing may be left
  * behind.

@@ -1,5 +1,5 @@
 /**
- * Prompts (CONTRACT 7): when they may appear, and what `update-status` and `create` ask for
+ * Prompts: when they may appear, and what `update-status` and `create` ask for
  * on a terminal, driven in-process through `run` with a fake Prompter.
  */
 import { readFileSync } from "node:fs";

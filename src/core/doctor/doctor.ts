@@ -1,6 +1,6 @@
 /**
  * `sdd doctor`: find, and with `fix` repair, what crashes and other tools leave behind
- * (CONTRACT 4.8): unparseable specs (restored from the newest valid backup, replaying the
+ *: unparseable specs (restored from the newest valid backup, replaying the
  * recorded changes made since, with a report of what could not be recovered), leftover
  * temp files, stale locks, duplicate ids, and links to work items that do not exist.
  * A corrupt file is never deleted: it is kept beside the backups.

@@ -1,5 +1,5 @@
 /**
- * Serialising JSON in a file's own style (CONTRACT 2.3): indentation, newline convention,
+ * Serialising JSON in a file's own style: indentation, newline convention,
  * final newline, unicode escaping, and the raw text of every number and string whose
  * value did not change, so re-saving an unchanged document gives identical bytes. A write
  * of a changed document edits the file's text in place instead (edit.ts); this writes new

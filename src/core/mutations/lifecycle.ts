@@ -1,6 +1,6 @@
 /**
  * Moving specs between folders, with metadata.status kept in step, in one transaction
- * under the spec's lock (CONTRACT 4.4). Completing requires the one definition of complete
+ * under the spec's lock. Completing requires the one definition of complete
  * and a clean journal unless forced.
  */
 import jsonpatch, { type Operation } from "fast-json-patch";

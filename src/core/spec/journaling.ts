@@ -1,5 +1,5 @@
 /**
- * The journaling gate (CONTRACT 4.3), defined here once and used by check-journaling,
+ * The journaling gate, defined here once and used by check-journaling,
  * complete-spec and ci.
  *
  * A node is **journaled** when it has a journal entry with its task_id made at or after its

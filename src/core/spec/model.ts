@@ -190,7 +190,7 @@ export function descendants(hierarchy: Record<string, unknown>, from: string): s
 }
 
 /**
- * The one definition of "complete" (CONTRACT 4.4): every task, subtask and verify node
+ * The one definition of "complete": every task, subtask and verify node
  * under `from` is completed. A task with subtasks is judged by its subtasks (its own status
  * is a roll-up, and a stale one is reported by validate as status-not-rolled-up), so this is
  * the same set of nodes the roll-up counts. Returns the incomplete ones, in tree order.

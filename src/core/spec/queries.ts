@@ -1,6 +1,6 @@
 /**
  * Read-only questions about one spec, answered from the hierarchy itself (counts are
- * recomputed, never trusted from the file), so every command agrees (CONTRACT 4.4).
+ * recomputed, never trusted from the file), so every command agrees.
  */
 import {
   asText,

@@ -1,5 +1,5 @@
 /**
- * Finding the specs directory and resolving spec ids to files (CONTRACT 3).
+ * Finding the specs directory and resolving spec ids to files.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";

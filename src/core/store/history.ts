@@ -1,5 +1,5 @@
 /**
- * Per-spec change history and rotating backups (CONTRACT 6).
+ * Per-spec change history and rotating backups.
  *
  * - `<specs>/.history/<id>.jsonl`: one line per write, `{seq, timestamp, command, patch}`,
  *   where `patch` is the RFC 6902 patch from the previous state to the new one;

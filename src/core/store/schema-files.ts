@@ -1,4 +1,4 @@
-/** The JSON Schema documents shipped in schemas/ (CONTRACT 2.2). */
+/** The JSON Schema documents shipped in schemas/. */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -88,7 +88,7 @@ function pureFindings(doc: unknown, ref: SpecRef): RawFinding[] {
   return specFindings(doc, { fileStem: ref.id, folder: ref.folder });
 }
 
-/** A spec given as a path may point anywhere; a write must stay inside the specs directory (CONTRACT 3). */
+/** A spec given as a path may point anywhere; a write must stay inside the specs directory. */
 function assertInsideSpecsDir(ref: SpecRef, specsDir: string): void {
   // Compare real directories: the temp file and the rename land in the file's directory.
   const rel = relative(realpathSync(specsDir), realpathSync(dirname(ref.file)));

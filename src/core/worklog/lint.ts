@@ -58,7 +58,7 @@ export const LOG_RULES = {
 
 export type LogRuleCode = keyof typeof LOG_RULES;
 
-/** A spec found by resolveSpec: its lifecycle folder and whether every task is complete (CONTRACT 4.4). */
+/** A spec found by resolveSpec: its lifecycle folder and whether every task is complete. */
 export interface ResolvedSpec {
   folder: string;
   complete: boolean;

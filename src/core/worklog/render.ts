@@ -1,5 +1,5 @@
 /**
- * Rendering work items into the markdown log (CONTRACT 2.5): deterministic and byte-stable.
+ * Rendering work items into the markdown log: deterministic and byte-stable.
  * The output depends only on the items and the options: no timestamps, no input order
  * (items are sorted), no locale (strings compare by code point). Rules: docs/worklog.md.
  */

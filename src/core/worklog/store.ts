@@ -237,7 +237,7 @@ export function specResolver(loc: SpecsLocation, places: WorklogPlaces, cwd: str
   };
 }
 
-/** What a linked spec knows, for rendering (CONTRACT 2.4: derived, not typed twice). */
+/** What a linked spec knows, for rendering (derived, not typed twice). */
 export function specStateFn(loc: SpecsLocation, places: WorklogPlaces, cwd: string): (item: WorkItem) => LinkedSpecState | undefined {
   return (item) => {
     const link = fieldValue(item, "SDD Spec");

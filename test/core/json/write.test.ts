@@ -1,4 +1,4 @@
-/** Minimal writes (CONTRACT 2.3): re-saving keeps every byte of the file's own style. */
+/** Minimal writes: re-saving keeps every byte of the file's own style. */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 /**
- * The one transaction (CONTRACT 4.1, 4.2, 6), called in-process with the real planners:
+ * The one transaction, called in-process with the real planners:
  * transition rules, roll-ups, complete-task's journal entries, compare-and-swap, dry runs,
  * refusal of new validation errors, backups, history and what is left on disk.
  */
