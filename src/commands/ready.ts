@@ -17,13 +17,15 @@ export function register(program: Command, ctx: CliContext): void {
       command: "ready",
       exitCode: r.count === 0 ? 1 : 0,
       payload: { ...r },
-      text: (style) =>
-        r.count === 0
+      text: (style) => [
+        ...(r.count === 0
           ? ["no ready task"]
           : r.tasks.map(
               (t) =>
                 `${t.spec_id} ${style.bold(t.task_id)} ${t.title}${t.expired_claim === null ? "" : style.dim(` (lease of ${t.expired_claim.agent} expired)`)}`,
-            ),
+            )),
+        ...r.unreadable.map((u) => style.yellow(`skipped ${u.spec_id}: ${u.error}`)),
+      ],
     });
   });
 }

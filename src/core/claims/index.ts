@@ -27,7 +27,7 @@ import {
   type ReadyTask,
 } from "../mutations/claims.js";
 import { transact } from "../store/transaction.js";
-import { ConflictError, UsageError } from "../errors.js";
+import { ConflictError, ExitCode, SddError, UsageError } from "../errors.js";
 import { gitCommonDir, worktreeRoot } from "./git.js";
 import { readLedger, withLedger, type Ledger } from "./ledger.js";
 import { assertRemote, claimRef, deleteClaim, pushClaim, readRemoteClaim } from "./remote.js";
@@ -74,6 +74,10 @@ function specIds(s: Setting, cwd: string, named: readonly string[] | undefined):
     .map((r) => r.id);
 }
 
+function isUnreadable(err: unknown): err is SddError {
+  return err instanceof SddError && err.exitCode === ExitCode.unreadable;
+}
+
 function assertAgent(agent: string | undefined): string {
   if (agent === undefined || agent.trim() === "") {
     throw new UsageError("name the agent: --agent NAME (or set SDD_AGENT)", { code: "agent-missing" });
@@ -88,6 +92,8 @@ export interface ReadyOptions extends ClaimsBaseOptions {
 export interface ReadyReport {
   tasks: ReadyTask[];
   count: number;
+  /** Active specs that could not be read (with every spec asked for, one broken file does not hide the rest). */
+  unreadable: { spec_id: string; error: string }[];
   /** Whether claims of other worktrees (the ledger) were taken into account. */
   ledger: boolean;
 }
@@ -100,11 +106,20 @@ export function ready(o: ReadyOptions): ReadyReport {
   const s = setting(o);
   const ledger = readLedger(s.commonDir);
   const tasks: ReadyTask[] = [];
+  const unreadable: ReadyReport["unreadable"] = [];
+  const named = o.specs !== undefined && o.specs.length > 0;
   for (const id of specIds(s, o.cwd, o.specs).sort()) {
-    const doc = readJsonFile(resolveSpec(id, s.loc.specsDir, o.cwd).file).value;
+    let doc: unknown;
+    try {
+      doc = readJsonFile(resolveSpec(id, s.loc.specsDir, o.cwd).file).value;
+    } catch (err) {
+      if (named || !isUnreadable(err)) throw err;
+      unreadable.push({ spec_id: id, error: err.message });
+      continue;
+    }
     tasks.push(...readyTasks(doc, id, ledger.heldFor(id, s.nowMs), s.nowMs));
   }
-  return { tasks, count: tasks.length, ledger: s.commonDir !== undefined };
+  return { tasks, count: tasks.length, unreadable, ledger: s.commonDir !== undefined };
 }
 
 export interface ClaimOptions extends ClaimsBaseOptions {
@@ -264,10 +279,18 @@ export async function claim(o: ClaimOptions): Promise<ClaimReport> {
     const specs = o.spec === undefined ? specIds(s, o.cwd, undefined).sort() : [o.spec];
     let held: ClaimResult | undefined;
     for (const spec of specs) {
-      const r =
-        o.remote !== undefined
-          ? await claimWithRemote(s, o, ledger, spec, agent, o.remote)
-          : await claimLocal(s, o, ledger, spec, o.task, agent);
+      let r: ClaimResult;
+      try {
+        r =
+          o.remote !== undefined
+            ? await claimWithRemote(s, o, ledger, spec, agent, o.remote)
+            : await claimLocal(s, o, ledger, spec, o.task, agent);
+      } catch (err) {
+        // Claiming from every active spec: one that does not parse (sdd validate reports it)
+        // must not stop the team taking work from the others.
+        if (o.spec !== undefined || !isUnreadable(err)) throw err;
+        continue;
+      }
       if (r.outcome === "claimed") {
         if (o.remote === undefined) record(s, o, ledger, r);
         return r;
