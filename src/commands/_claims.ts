@@ -1,6 +1,6 @@
 /** What claim, release and renew share: the agent, the lease, the remote, and the exit code of an outcome. */
 import { Option, type Command } from "commander";
-import { withGlobalOptions, type GlobalOptions } from "./_shared.js";
+import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
 export interface ClaimFlags extends GlobalOptions {
   agent?: string;
@@ -27,4 +27,53 @@ export function outcomeExitCode(outcome: string): number {
   if (outcome === "held") return 3;
   if (outcome === "none") return 1;
   return 0;
+}
+
+/**
+ * release and renew: one shape (spec, task, the holder's claim), one core call each. They
+ * differ only in their words and in the option each adds (--force to release another
+ * agent's claim, --lease for the new lease).
+ */
+export function registerHoldCommand(
+  program: Command,
+  ctx: CliContext,
+  command: "release" | "renew",
+  description: string,
+  option: (cmd: Command) => Command,
+): void {
+  withClaimOptions(
+    option(program.command(command).description(description).argument("<spec>", "spec id or file").argument("<task>", "node id")),
+  ).action(async (spec: string, task: string, flags: ClaimFlags & { force?: boolean }) => {
+    ctx.setGlobals(flags, ["text", "json"]);
+    const [claims, { parseDuration }, { parseLockTimeout }] = await Promise.all([
+      import("../core/claims/index.js"),
+      import("../core/mutations/claims.js"),
+      import("../core/store/lock.js"),
+    ]);
+    const r = await claims[command]({
+      cwd: ctx.cwd,
+      env: ctx.env,
+      specsDir: flags.specsDir,
+      path: flags.path,
+      spec,
+      task,
+      agent: agentOf(flags, ctx.env),
+      force: flags.force === true,
+      leaseMs: flags.lease === undefined ? undefined : parseDuration(flags.lease),
+      remote: flags.remote,
+      lockTimeoutMs: flags.lockTimeout === undefined ? undefined : parseLockTimeout(flags.lockTimeout),
+    });
+    ctx.report({
+      command,
+      exitCode: outcomeExitCode(r.outcome),
+      payload: { ...r },
+      text: () => [
+        r.outcome === "released"
+          ? `${r.spec_id} ${r.task_id}: released (${r.agent}'s claim); it is ${r.status}`
+          : r.outcome === "renewed"
+            ? `${r.spec_id} ${r.task_id}: renewed for ${r.agent} until ${r.lease_expires_at ?? ""}`
+            : `not ${command === "release" ? "released" : "renewed"}: ${"reason" in r ? r.reason : ""}`,
+      ],
+    });
+  });
 }
