@@ -218,6 +218,17 @@ describe("sdd status", () => {
     `);
   });
 
+  it("names specs as every command does: one that does not exist is exit 2, not an empty board", async () => {
+    const dir = fixture();
+    const opts = { cwd: dir, env: { ...env, GIT_CEILING_DIRECTORIES: dir } };
+    const missing = await runCli(["status", "nope-2026-01-01-001", "--specs-dir", "specs", "--json"], opts);
+    expect(missing.code).toBe(2);
+    expect(oneJson(missing.stdout).error.code).toBe("spec-not-found");
+    const one = await runCli(["status", "init-2026-01-01-001", "--specs-dir", "specs", "--json"], opts);
+    expect(one.code, one.stderr).toBe(0);
+    expect(oneJson(one.stdout).specs.map((s: { spec_id: string }) => s.spec_id)).toEqual(["init-2026-01-01-001"]);
+  });
+
   it("colours only on a terminal", () => {
     const dir = fixture();
     const board = statusBoard({ cwd: dir, specsDir: "specs", env: { SDD_NOW: NOW, GIT_CEILING_DIRECTORIES: dir } });

@@ -4,7 +4,7 @@
  * are ready. Data only; src/ui/board.ts renders it.
  */
 import { now } from "../clock.js";
-import { findSpecsDir, listSpecFiles } from "../store/discovery.js";
+import { findSpecsDir, listSpecFiles, resolveSpec } from "../store/discovery.js";
 import { SddError } from "../errors.js";
 import { displayPath } from "../paths.js";
 import { hierarchyOf, progressOf, specTitle, summarize } from "../spec/queries.js";
@@ -83,7 +83,9 @@ export function statusBoard(o: StatusBoardOptions): StatusBoard {
   const nowMs = now(env).getTime();
   const loc = findSpecsDir({ cwd: o.cwd, specsDir: o.specsDir, path: o.path, env });
   const ledger = readLedger(gitCommonDir(loc.specsDir, env));
-  const wanted = o.specs !== undefined && o.specs.length > 0 ? new Set(o.specs) : undefined;
+  // Named specs are resolved as every command resolves them: an unknown one is exit 2, not an empty board.
+  const wanted =
+    o.specs !== undefined && o.specs.length > 0 ? new Set(o.specs.map((s) => resolveSpec(s, loc.specsDir, o.cwd).id)) : undefined;
   const board: StatusBoard = {
     as_of: new Date(nowMs).toISOString(),
     specs: [],
