@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { rawNode } from "../ui/legacy.js";
+import { escapePointerToken } from "../core/json/source.js";
 import { locateSpecs } from "./_read.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
@@ -28,7 +29,7 @@ export function register(program: Command, ctx: CliContext): void {
       (e) => typeof e === "object" && e !== null && (e as { task_id?: unknown }).task_id === task,
     );
     const claim = claimsOf({ specsDir: loc.specsDir, specId: s.ref.id, doc, env: ctx.env }).find((c) => c.task_id === task) ?? null;
-    const pos = s.loaded.source.locate(`/hierarchy/${task.replace(/~/g, "~0").replace(/\//g, "~1")}`);
+    const pos = s.loaded.source.locate(`/hierarchy/${escapePointerToken(task)}`);
     ctx.report({
       command: "task-info",
       exitCode: 0,

@@ -4,6 +4,7 @@
  * (`claimed_by`, `claimed_at`, `lease_expires_at`); claims held elsewhere (another
  * worktree's ledger, a remote) are passed in as data, so this module never reads disk.
  */
+import { escapePointerToken } from "../json/source.js";
 import { UsageError } from "../errors.js";
 import type { RawFinding } from "../findings.js";
 import { editNode, getNode } from "./node.js";
@@ -393,7 +394,7 @@ export function claimMismatchFindings(doc: unknown, held: HeldClaims, nowMs: num
     out.push({
       code: "completed-by-other-agent",
       severity: "error",
-      pointer: `/hierarchy/${id.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+      pointer: `/hierarchy/${escapePointerToken(id)}`,
       message: `${id} was completed by ${by ?? "an unnamed agent"} while ${live.agent} holds a live claim on it (until ${live.lease_expires_at})`,
     });
   }

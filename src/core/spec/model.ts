@@ -11,6 +11,9 @@ export const SPEC_FOLDERS = ["pending", "active", "completed", "archived"] as co
 export type SpecFolder = (typeof SPEC_FOLDERS)[number];
 export const ROOT_ID = "spec-root";
 
+/** What a spec id may be made of (it names a file): a letter or digit, then letters, digits, `.`, `_`, `-`; `..` is refused besides. */
+export const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
 /** Kinds of blocker `mark-blocked` records. */
 export const BLOCKER_TYPES = ["dependency", "technical", "resource", "decision"] as const;
 /** The metadata of an active blocker, removed when the node leaves `blocked`. */

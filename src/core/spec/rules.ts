@@ -18,6 +18,7 @@ import {
   isObject,
   NODE_TYPES,
   ROOT_ID,
+  SAFE_ID,
   STATUSES,
   WORK_TYPES,
   type JsonObject,
@@ -37,7 +38,6 @@ export interface RuleContext {
 }
 
 const SPEC_ID_FORMAT = /^[\w-]+-\d{4}-\d{2}-\d{2}-\d{3,}$/;
-const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 const TASK_CATEGORIES = new Set(["investigation", "implementation", "refactoring", "decision", "research"]);

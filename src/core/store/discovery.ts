@@ -5,7 +5,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { ancestorsToRepoRoot, loadConfig, type LoadedConfig } from "./config.js";
 import { NotFoundError, UsageError } from "../errors.js";
-import { SPEC_FOLDERS, type SpecFolder } from "../spec/model.js";
+import { SAFE_ID, SPEC_FOLDERS, type SpecFolder } from "../spec/model.js";
 
 export interface DiscoveryOptions {
   cwd: string;
@@ -103,8 +103,6 @@ export function listSpecFiles(specsDir: string): SpecRef[] {
   }
   return out;
 }
-
-const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** Spec ids name files: anything that could escape the specs folder is refused. */
 export function assertSafeSpecId(id: string): void {
