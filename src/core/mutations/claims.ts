@@ -4,6 +4,7 @@
  * (`claimed_by`, `claimed_at`, `lease_expires_at`); claims held elsewhere (another
  * worktree's ledger, a remote) are passed in as data, so this module never reads disk.
  */
+import type { Operation } from "fast-json-patch";
 import { escapePointerToken } from "../json/source.js";
 import { UsageError } from "../errors.js";
 import type { RawFinding } from "../findings.js";
@@ -194,25 +195,26 @@ export function planClaim(ctx: PlanContext, input: ClaimInput): Plan<ClaimResult
   const held = input.held.get(task);
   const title = summarize(hierarchyOf(doc), task).title;
   const until = expiry(input.nowMs, input.leaseMs);
+  const claimed = (ops: Operation[], claimedAt: string, renewed: boolean, reclaimedFrom: string | null): Plan<ClaimResult> => ({
+    ops,
+    result: {
+      outcome: "claimed",
+      spec_id: specId,
+      task_id: task,
+      title,
+      agent: input.agent,
+      claimed_at: claimedAt,
+      lease_expires_at: until,
+      renewed,
+      reclaimed_from: reclaimedFrom,
+    },
+  });
   // Claiming again what one already holds renews it.
   if (isLive(mine, input.nowMs) && mine.agent === input.agent && isObject(node) && node.status === "in_progress") {
     const ops = editNode(doc, task, ref.file, (n) => {
       n.metadata.lease_expires_at = until;
     });
-    return {
-      ops,
-      result: {
-        outcome: "claimed",
-        spec_id: specId,
-        task_id: task,
-        title,
-        agent: input.agent,
-        claimed_at: mine.claimed_at,
-        lease_expires_at: until,
-        renewed: true,
-        reclaimed_from: null,
-      },
-    };
+    return claimed(ops, mine.claimed_at, true, null);
   }
   const r = readiness(doc, task, held?.agent === input.agent ? undefined : held, input.nowMs);
   if (!r.ready) {
@@ -239,20 +241,7 @@ export function planClaim(ctx: PlanContext, input: ClaimInput): Plan<ClaimResult
     n.metadata.claimed_at = ts;
     n.metadata.lease_expires_at = until;
   });
-  return {
-    ops,
-    result: {
-      outcome: "claimed",
-      spec_id: specId,
-      task_id: task,
-      title,
-      agent: input.agent,
-      claimed_at: ts,
-      lease_expires_at: until,
-      renewed: false,
-      reclaimed_from: r.expired?.agent === input.agent ? null : (r.expired?.agent ?? null),
-    },
-  };
+  return claimed(ops, ts, false, r.expired?.agent === input.agent ? null : (r.expired?.agent ?? null));
 }
 
 export type HoldResult =
