@@ -9,7 +9,7 @@
  * Four lanes, one spec each, run side by side to keep the wall time down.
  */
 import { fork, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, type Dirent } from "node:fs";
 import { join } from "node:path";
 import jsonpatch from "fast-json-patch";
 import { expect, it } from "vitest";
@@ -179,10 +179,16 @@ class Runner {
   }
 }
 
+/** Every file below `dir`. Other lanes' writers run meanwhile: a folder of theirs (a lock) may vanish mid-walk. */
 function walk(dir: string, prefix = ""): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
-    d.isDirectory() ? walk(join(dir, d.name), `${prefix}${d.name}/`) : [`${prefix}${d.name}`],
-  );
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT" && prefix !== "") return [];
+    throw err;
+  }
+  return entries.flatMap((d) => (d.isDirectory() ? walk(join(dir, d.name), `${prefix}${d.name}/`) : [`${prefix}${d.name}`]));
 }
 
 interface LaneStats {
