@@ -1,4 +1,4 @@
-/** The three-way JSON merge behind `sdd merge-driver` (src/core/merge/merge.ts): pure cases. */
+/** The three-way JSON merge behind `sdd merge-driver` (src/core/merge/): pure cases. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -258,7 +258,7 @@ describe("mergeJson: specs", () => {
     expect((r.merged as Record<string, any>).journal).toHaveLength(3);
   });
 
-  it("children: set merge, with a node added on each side kept", () => {
+  it("children: a node added on each side is kept, each where its side put it", () => {
     const node = (id: string) => ({
       type: "task",
       title: id,
@@ -286,7 +286,8 @@ describe("mergeJson: specs", () => {
     const r = mergeJson(base, ours, theirs, "spec");
     expect(r.conflicts).toEqual([]);
     const h = (r.merged as Record<string, any>).hierarchy;
-    expect(h["phase-1"].children).toEqual(["task-1-1", "task-1-2", "verify-1-1", "task-1-3", "task-1-4"]);
+    // Theirs inserted task-1-4 before the verify step, ours appended task-1-3.
+    expect(h["phase-1"].children).toEqual(["task-1-1", "task-1-2", "task-1-4", "verify-1-1", "task-1-3"]);
     expect(h["task-1-3"]).toEqual(node("task-1-3"));
     expect(h["task-1-4"]).toEqual(node("task-1-4"));
     // Roll-ups recomputed: both sides said 4; there are 5 units of work now.
