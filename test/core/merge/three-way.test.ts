@@ -92,13 +92,16 @@ describe("journal: entries identified by timestamp, task_id and entry_type", () 
   });
 
   it("an entry deleted on one side and edited on the other is a conflict", () => {
-    const { base, ours, theirs } = sides(
-      (s) => s.journal.splice(1, 1),
-      (s) => (s.journal[1].content = "edited"),
-    );
-    const r = mergeJson(base, ours, theirs, "spec");
+    const del = (s: Spec): void => void s.journal.splice(1, 1);
+    const edit = (s: Spec): void => void (s.journal[1].content = "edited");
+    const one = sides(del, edit);
+    const r = mergeJson(one.base, one.ours, one.theirs, "spec");
     expect(pointers(r)).toEqual(["/journal/1"]);
     expect(r.conflicts[0]).toMatchObject({ ours: undefined, theirs: { content: "edited" } });
+    const other = sides(edit, del);
+    const r2 = mergeJson(other.base, other.ours, other.theirs, "spec");
+    expect(pointers(r2)).toEqual(["/journal/1"]);
+    expect(r2.conflicts[0]).toMatchObject({ ours: { content: "edited" }, theirs: undefined });
   });
 
   it("entries added on both sides are all kept, in time order", () => {
