@@ -5,10 +5,11 @@
  * Each side's changes against the base are combined:
  * - a value unchanged on one side takes the other side's; identical changes are taken once;
  * - objects merge key by key; a key deleted on one side and changed on the other conflicts;
- * - a spec node's `children` merge as a sequence: what each side added or removed, in the
- *   order of the side that reordered them (order.ts); two different reorderings conflict;
- * - other arrays of strings (`dependencies.*`, tags, …) merge as sets: base order, keeping
- *   what neither side removed, then ours' additions, then theirs';
+ * - arrays of distinct strings (a node's `children`, tags, …) merge as sequences: what each
+ *   side added or removed, in the order of the side that reordered them (order.ts); two
+ *   different reorderings conflict. A node's `dependencies.*` lists merge as sets: base
+ *   order, keeping what neither side removed, then ours' additions, then theirs';
+ * - arrays of strings with repeats (legacy notes lines) only merge when both sides appended;
  * - arrays of objects with a `key` (work-item `fields`) merge item by item, in the order of
  *   the side that reordered them; two different reorderings conflict;
  * - arrays that both sides only appended to keep both appends (base, ours', theirs');
@@ -72,7 +73,9 @@ class Merger {
     if (isObject(ours) && isObject(theirs)) return this.mergeObject(isObject(base) ? base : {}, ours, theirs, path);
     if (Array.isArray(ours) && Array.isArray(theirs)) {
       const b = Array.isArray(base) ? base : [];
-      if (isStringArray(ours) && isStringArray(theirs) && isStringArray(b)) return mergeStringSets(b, ours, theirs);
+      if (isStringArray(ours) && isStringArray(theirs) && isStringArray(b) && distinct(b) && distinct(ours) && distinct(theirs)) {
+        return this.mergeStrings(b, ours, theirs, path);
+      }
       if (isKeyedArray(ours) && isKeyedArray(theirs) && isKeyedArray(b)) return this.mergeKeyed(b, ours, theirs, path);
       const appended = mergeAppends(b, ours, theirs);
       if (appended !== undefined) return appended;
@@ -96,19 +99,21 @@ class Merger {
       (path.length === 3 && top === "hierarchy" && (key === "total_tasks" || key === "completed_tasks")) ||
       (path.length === 2 && top === "metadata" && id === "progress_percentage");
     if (derived && ours !== ABSENT && theirs !== ABSENT) return { value: ours };
-    if (path.length === 3 && top === "hierarchy" && key === "children" && isStringArray(ours) && isStringArray(theirs)) {
-      return { value: this.mergeChildren(isStringArray(base) ? base : [], ours, theirs, path) };
-    }
     if (path.length === 2 && top === "hierarchy" && isObject(ours) && isObject(theirs)) {
       return { value: mergeNode(this, isObject(base) ? base : {}, ours, theirs, path) };
     }
     return undefined;
   }
 
-  /** A node's children: an ordered list, where one side's reordering is a change to keep. */
-  mergeChildren(base: string[], ours: string[], theirs: string[], path: Path): Slot {
-    // A repeated child has no one place to keep; the spec is invalid and a person decides.
-    if (!distinct(base) || !distinct(ours) || !distinct(theirs)) return this.conflict(path, ours, theirs);
+  /**
+   * A list of distinct strings: a node's `children`, tags, prose lists. Its order means
+   * something, so one side's reordering is a change to keep, and two different ones conflict;
+   * a node's dependency lists are sets, whose order nobody reads.
+   */
+  mergeStrings(base: string[], ours: string[], theirs: string[], path: Path): Slot {
+    if (this.kind === "spec" && path.length === 4 && path[0] === "hierarchy" && path[2] === "dependencies") {
+      return mergeStringSets(base, ours, theirs);
+    }
     const order = mergeSequence(base, ours, theirs, keptMember(base, ours, theirs));
     return order ?? this.conflict(path, ours, theirs);
   }

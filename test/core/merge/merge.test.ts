@@ -72,10 +72,21 @@ describe("mergeJson: generic rules", () => {
     expect(r.merged).toEqual({ a: 1, c: 3 });
   });
 
-  it("merges arrays of strings as sets: base order, ours' additions, then theirs'", () => {
-    const r = mergeJson({ tags: ["a", "b", "c"] }, { tags: ["a", "c", "x"] }, { tags: ["b", "a", "c", "y"] }, "json");
+  it("merges arrays of distinct strings as sequences: both sides' removals and additions, in the order of the side that reordered", () => {
+    const r = mergeJson({ tags: ["a", "b", "c"] }, { tags: ["a", "c", "x"] }, { tags: ["c", "a", "b", "y"] }, "json");
     expect(r.conflicts).toEqual([]);
-    expect(r.merged).toEqual({ tags: ["a", "c", "x", "y"] });
+    expect(r.merged).toEqual({ tags: ["c", "a", "y", "x"] });
+    const twice = mergeJson({ tags: ["a", "b", "c"] }, { tags: ["c", "a", "b"] }, { tags: ["b", "a", "c"] }, "json");
+    expect(twice.conflicts.map((c) => c.pointer)).toEqual(["/tags"]);
+  });
+
+  it("merges arrays of strings with repeats only when both sides appended; otherwise a conflict, never a lost repeat", () => {
+    const base = { notes: ["a", "", "b", ""] };
+    const appended = mergeJson(base, { notes: ["a", "", "b", "", "c"] }, { notes: ["a", "", "b", "", "d"] }, "json");
+    expect(appended.conflicts).toEqual([]);
+    expect(appended.merged).toEqual({ notes: ["a", "", "b", "", "c", "d"] });
+    const edited = mergeJson(base, { notes: ["a", "", "b", "", "c"] }, { notes: ["A", "", "b", ""] }, "json");
+    expect(edited.conflicts.map((c) => c.pointer)).toEqual(["/notes"]);
   });
 
   it("keeps both sides' appends to an array of objects", () => {
