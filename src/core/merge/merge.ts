@@ -129,17 +129,14 @@ class Merger {
     return out;
   }
 
-  /** Items identified by their `key` (and, for a repeated key, its occurrence). */
+  /** Items identified by their `key`. */
   mergeKeyed(base: JsonObject[], ours: JsonObject[], theirs: JsonObject[], path: Path): Slot {
-    const ids = (items: JsonObject[]): string[] => {
-      const seen = new Map<string, number>();
-      return items.map((item) => {
-        const key = item.key as string;
-        const n = seen.get(key) ?? 0;
-        seen.set(key, n + 1);
-        return `${key}\u0000${n}`;
-      });
-    };
+    const ids = (items: JsonObject[]): string[] => items.map((item) => item.key as string);
+    // Items sharing a key cannot be told apart (deleting the first of two looks like
+    // editing it into the second), so such a list merges only by appends.
+    if (![base, ours, theirs].every((list) => distinct(ids(list)))) {
+      return mergeAppends(base, ours, theirs) ?? this.conflict(path, ours, theirs);
+    }
     const [bIds, oIds, tIds] = [ids(base), ids(ours), ids(theirs)];
     const at = (list: JsonObject[], idList: string[], id: string): Slot => {
       const i = idList.indexOf(id);

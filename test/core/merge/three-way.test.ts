@@ -253,6 +253,20 @@ describe("work-item fields: reorderings", () => {
     expect(pointers(r)).toEqual(["/fields"]);
   });
 
+  it("fields sharing a key merge only by appends; other changes on both sides are a conflict", () => {
+    const twins = (values: string[], extra: string[] = []): Spec => ({
+      schema_version: 1,
+      id: "wi-1",
+      fields: [...values.map((value) => ({ key: "Note", value })), ...extra.map((key) => ({ key, value: key }))],
+    });
+    // Ours deletes the first note, theirs the second: neither may survive as a silent pick.
+    const r = mergeJson(twins(["a", "b"]), twins(["b"]), twins(["a"]), "work-item");
+    expect(pointers(r)).toEqual(["/fields"]);
+    const appended = mergeJson(twins(["a", "b"]), twins(["a", "b"], ["Owner"]), twins(["a", "b"], ["Tests"]), "work-item");
+    expect(appended.conflicts).toEqual([]);
+    expect((appended.merged as Spec).fields.map((f: Spec) => f.key)).toEqual(["Note", "Note", "Owner", "Tests"]);
+  });
+
   it("one side's reordering is kept with the other side's new field", () => {
     const r = mergeJson(item(["A", "B", "C"]), item(["C", "A", "B"]), item(["A", "B", "C", "D"]), "work-item");
     expect(r.conflicts).toEqual([]);
