@@ -48,8 +48,8 @@ function ok(r: { code: number | null; out: string }): string {
 }
 
 /** A repository with the demo spec and a work item committed on main, the driver registered. */
-async function initialisedRepo(workItem?: object): Promise<Repo> {
-  const files: Record<string, string | object> = { [SPEC]: JSON.stringify(makeSpec(ID), null, 2) + "\n" };
+async function initialisedRepo(workItem?: object, editSpec?: (s: Record<string, any>) => void): Promise<Repo> {
+  const files: Record<string, string | object> = { [SPEC]: JSON.stringify(makeSpec(ID, editSpec), null, 2) + "\n" };
   if (workItem !== undefined) files[WORK_ITEM] = JSON.stringify(workItem, null, 2) + "\n";
   const repo = newRepo(files);
   const init = await runCli(["init", "--merge-driver", "--driver-command", DRIVER, "--specs-dir", "specs"], {
@@ -224,6 +224,83 @@ describe("git merge with sdd merge-driver", () => {
         { key: "Tests", value: "npm test", children: ["all green"] },
       ],
     });
+  });
+});
+
+describe("git merge with sdd merge-driver: the journal and children orders, three-way", () => {
+  const note = (timestamp: string, task_id: string, content: string) => ({
+    timestamp,
+    entry_type: "note",
+    title: `Note on ${task_id}`,
+    author: "ann",
+    content,
+    metadata: {},
+    task_id,
+  });
+  const E1 = note("2026-01-02T10:00:00Z", "task-1-1", "first try");
+  const E2 = note("2026-01-02T11:00:00Z", "task-1-2", "second try");
+  const E3 = note("2026-01-03T09:00:00Z", "verify-1-1", "checked");
+  const withJournal = (s: Record<string, any>): void => void (s.journal = [E1, E2]);
+
+  /** main's spec with E1 and E2; agent-a and agent-b each edit it once; agent-b is merged into agent-a. */
+  async function mergeBranches(editA: (s: Record<string, any>) => void, editB: (s: Record<string, any>) => void) {
+    const repo = await initialisedRepo(undefined, withJournal);
+    ok(repo.git("checkout", "-q", "-b", "agent-a"));
+    editJson(repo, SPEC, editA);
+    ok(repo.git("commit", "-q", "-am", "a"));
+    ok(repo.git("checkout", "-q", "-b", "agent-b", "main"));
+    editJson(repo, SPEC, editB);
+    ok(repo.git("commit", "-q", "-am", "b"));
+    ok(repo.git("checkout", "-q", "agent-a"));
+    return { repo, merge: repo.git("merge", "--no-edit", "agent-b") };
+  }
+
+  it("keeps one side's edited entry once, the other's deletion and new entry, and one side's reordering of children", async () => {
+    const { repo, merge } = await mergeBranches(
+      (s) => {
+        s.journal[0].content = "first try, reviewed";
+        s.hierarchy["phase-1"].children = ["task-1-2", "task-1-1", "verify-1-1"];
+      },
+      (s) => {
+        s.journal.splice(1, 1);
+        s.journal.push(E3);
+      },
+    );
+    ok(merge);
+    expect(repo.git("status", "--porcelain").out).toBe("");
+    const spec = readJson(repo, SPEC);
+    expect(spec.journal).toEqual([{ ...E1, content: "first try, reviewed" }, E3]);
+    expect(spec.hierarchy["phase-1"].children).toEqual(["task-1-2", "task-1-1", "verify-1-1"]);
+    const validate = await sdd(repo, ["validate"]);
+    expect(validate.code, validate.stdout + validate.stderr).toBe(0);
+  });
+
+  it("stops on an entry edited differently on both sides, one deleted on one side and edited on the other, and two reorderings", async () => {
+    const { repo, merge } = await mergeBranches(
+      (s) => {
+        s.journal[0].content = "A's wording";
+        s.journal.splice(1, 1);
+        s.hierarchy["phase-1"].children = ["task-1-2", "task-1-1", "verify-1-1"];
+      },
+      (s) => {
+        s.journal[0].content = "B's wording";
+        s.journal[1].content = "second try, reviewed";
+        s.hierarchy["phase-1"].children = ["verify-1-1", "task-1-1", "task-1-2"];
+      },
+    );
+    expect(merge.code).not.toBe(0);
+    expect(merge.out).toContain(`CONFLICT (content): Merge conflict in ${SPEC}`);
+    expect(merge.out).toContain(`${SPEC}: conflict at /journal/0: ours {`);
+    expect(merge.out).toContain(`${SPEC}: conflict at /journal/1: ours (deleted), theirs {`);
+    expect(merge.out).toContain(
+      `${SPEC}: conflict at /hierarchy/phase-1/children: ours ["task-1-2","task-1-1","verify-1-1"], theirs ["verify-1-1","task-1-1","task-1-2"]`,
+    );
+    expect(repo.git("status", "--porcelain").out).toContain(`UU ${SPEC}`);
+    const text = readFileSync(join(repo.dir, SPEC), "utf8");
+    expect(text.startsWith("<<<<<<< ours\n{\n")).toBe(true);
+    expect(text).toContain("A's wording");
+    expect(text).toContain("B's wording");
+    expect(text.endsWith("}\n>>>>>>> theirs\n")).toBe(true);
   });
 });
 

@@ -1,4 +1,4 @@
-/** The three-way JSON merge behind `sdd merge-driver` (src/core/merge/merge.ts): pure cases. */
+/** The three-way JSON merge behind `sdd merge-driver` (src/core/merge/): pure cases. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -72,10 +72,21 @@ describe("mergeJson: generic rules", () => {
     expect(r.merged).toEqual({ a: 1, c: 3 });
   });
 
-  it("merges arrays of strings as sets: base order, ours' additions, then theirs'", () => {
-    const r = mergeJson({ tags: ["a", "b", "c"] }, { tags: ["a", "c", "x"] }, { tags: ["b", "a", "c", "y"] }, "json");
+  it("merges arrays of distinct strings as sequences: both sides' removals and additions, in the order of the side that reordered", () => {
+    const r = mergeJson({ tags: ["a", "b", "c"] }, { tags: ["a", "c", "x"] }, { tags: ["c", "a", "b", "y"] }, "json");
     expect(r.conflicts).toEqual([]);
-    expect(r.merged).toEqual({ tags: ["a", "c", "x", "y"] });
+    expect(r.merged).toEqual({ tags: ["c", "a", "y", "x"] });
+    const twice = mergeJson({ tags: ["a", "b", "c"] }, { tags: ["c", "a", "b"] }, { tags: ["b", "a", "c"] }, "json");
+    expect(twice.conflicts.map((c) => c.pointer)).toEqual(["/tags"]);
+  });
+
+  it("merges arrays of strings with repeats only when both sides appended; otherwise a conflict, never a lost repeat", () => {
+    const base = { notes: ["a", "", "b", ""] };
+    const appended = mergeJson(base, { notes: ["a", "", "b", "", "c"] }, { notes: ["a", "", "b", "", "d"] }, "json");
+    expect(appended.conflicts).toEqual([]);
+    expect(appended.merged).toEqual({ notes: ["a", "", "b", "", "c", "d"] });
+    const edited = mergeJson(base, { notes: ["a", "", "b", "", "c"] }, { notes: ["A", "", "b", ""] }, "json");
+    expect(edited.conflicts.map((c) => c.pointer)).toEqual(["/notes"]);
   });
 
   it("keeps both sides' appends to an array of objects", () => {
@@ -258,7 +269,7 @@ describe("mergeJson: specs", () => {
     expect((r.merged as Record<string, any>).journal).toHaveLength(3);
   });
 
-  it("children: set merge, with a node added on each side kept", () => {
+  it("children: a node added on each side is kept, each where its side put it", () => {
     const node = (id: string) => ({
       type: "task",
       title: id,
@@ -286,7 +297,8 @@ describe("mergeJson: specs", () => {
     const r = mergeJson(base, ours, theirs, "spec");
     expect(r.conflicts).toEqual([]);
     const h = (r.merged as Record<string, any>).hierarchy;
-    expect(h["phase-1"].children).toEqual(["task-1-1", "task-1-2", "verify-1-1", "task-1-3", "task-1-4"]);
+    // Theirs inserted task-1-4 before the verify step, ours appended task-1-3.
+    expect(h["phase-1"].children).toEqual(["task-1-1", "task-1-2", "task-1-4", "verify-1-1", "task-1-3"]);
     expect(h["task-1-3"]).toEqual(node("task-1-3"));
     expect(h["task-1-4"]).toEqual(node("task-1-4"));
     // Roll-ups recomputed: both sides said 4; there are 5 units of work now.
