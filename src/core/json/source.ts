@@ -12,6 +12,10 @@
  * top-level key is read from the top of the file.
  */
 import { DataError } from "../errors.js";
+import { escapePointerToken, unescapePointerToken } from "../pointer.js";
+
+// Pointers are built in one place for every layer; re-exported for the JSON engine's callers.
+export { escapePointerToken, pointerOf, unescapePointerToken } from "../pointer.js";
 
 export interface Position {
   line: number;
@@ -204,24 +208,6 @@ function offsetToPosition(lineStarts: number[], offset: number): Position {
     else hi = mid - 1;
   }
   return { line: lo + 1, column: offset - (lineStarts[lo] ?? 0) + 1, offset };
-}
-
-export function escapePointerToken(token: string): string {
-  for (let i = 0; i < token.length; i++) {
-    const c = token.charCodeAt(i);
-    if (c === 126 || c === 47) return token.replace(/~/g, "~0").replace(/\//g, "~1");
-  }
-  return token;
-}
-
-export function unescapePointerToken(token: string): string {
-  return token.replace(/~1/g, "/").replace(/~0/g, "~");
-}
-
-export function pointerOf(tokens: readonly (string | number)[]): string {
-  let out = "";
-  for (const t of tokens) out += "/" + escapePointerToken(String(t));
-  return out;
 }
 
 /** Decode bytes as UTF-8, refusing binary or mis-encoded input with a precise message. */
