@@ -8,8 +8,9 @@
  * the new one says which); everything beside them is skipped over, not parsed.
  */
 import jsonpatch from "fast-json-patch";
-import type { JsonStyle } from "./source.js";
-import { escapePointerToken } from "./source.js";
+import { escapePointerToken } from "../pointer.js";
+import type { JsonStyle } from "./style.js";
+import { isWs, NotEditable, TextReader, type Item, type Member } from "./text-reader.js";
 import { serializeJson } from "./write.js";
 
 /** A change between the old and the new value, as an RFC 6902 operation names it. */
@@ -18,28 +19,7 @@ export interface ChangedPath {
   path: string;
 }
 
-interface Member {
-  key: string;
-  keyStart: number;
-  keyEnd: number;
-  valueStart: number;
-  valueEnd: number;
-}
-
-interface Item {
-  start: number;
-  end: number;
-}
-
-/** The text cannot be edited in place (a repeated key on a changed path): the caller serialises instead. */
-class NotEditable extends Error {}
-
 const NON_ASCII = /[\u0080-\uffff]/g;
-const STRUCTURE = /["{}[\]]/g;
-
-function isWs(c: number): boolean {
-  return c === 32 || c === 10 || c === 13 || c === 9;
-}
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -63,16 +43,17 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return true;
 }
 
-class Editor {
+class Editor extends TextReader {
   /** Every changed path and every prefix of one: the walk descends only into these. */
   private readonly onPath = new Set<string>();
   private inlineArrays: boolean | undefined;
 
   constructor(
-    private readonly text: string,
+    text: string,
     private readonly style: JsonStyle,
     changes: readonly ChangedPath[],
   ) {
+    super(text);
     for (const c of changes) {
       let p = c.path;
       for (;;) {
@@ -82,102 +63,6 @@ class Editor {
         p = p.slice(0, p.lastIndexOf("/"));
       }
     }
-  }
-
-  private ws(i: number): number {
-    const t = this.text;
-    while (isWs(t.charCodeAt(i))) i++;
-    return i;
-  }
-
-  /** The offset just after the string starting at `i` (a quote). */
-  private stringEnd(i: number): number {
-    const t = this.text;
-    for (let j = i + 1; ;) {
-      const q = t.indexOf('"', j);
-      if (q === -1) return t.length;
-      let k = q - 1;
-      while (t.charCodeAt(k) === 92) k--;
-      // An even run of backslashes before the quote escapes nothing.
-      if ((q - 1 - k) % 2 === 0) return q + 1;
-      j = q + 1;
-    }
-  }
-
-  /** The offset just after the value starting at `i` (for a text JSON.parse accepted). */
-  private valueEnd(i: number): number {
-    const t = this.text;
-    const c = t.charCodeAt(i);
-    if (c === 34) return this.stringEnd(i);
-    if (c !== 123 && c !== 91) {
-      let j = i + 1;
-      for (let d = t.charCodeAt(j); j < t.length && !isWs(d) && d !== 44 && d !== 125 && d !== 93; d = t.charCodeAt(++j));
-      return j;
-    }
-    // From bracket or quote to the next one: the regex engine skips the rest far faster
-    // than a loop over every character.
-    let depth = 0;
-    STRUCTURE.lastIndex = i;
-    for (let m = STRUCTURE.exec(t); m !== null; m = STRUCTURE.exec(t)) {
-      const d = t.charCodeAt(m.index);
-      if (d === 34) STRUCTURE.lastIndex = this.stringEnd(m.index);
-      else if (d === 123 || d === 91) depth++;
-      else if (--depth === 0) return m.index + 1;
-    }
-    return t.length;
-  }
-
-  private members(open: number): { members: Member[]; close: number } {
-    const t = this.text;
-    const members: Member[] = [];
-    let i = this.ws(open + 1);
-    if (t.charCodeAt(i) === 125) return { members, close: i };
-    const seen = new Set<string>();
-    for (;;) {
-      const keyStart = i;
-      const keyEnd = this.stringEnd(i);
-      const raw = t.slice(keyStart, keyEnd);
-      const key = raw.includes("\\") ? (JSON.parse(raw) as string) : raw.slice(1, -1);
-      // JSON.parse kept the last of repeated keys; which text is "the" member is unclear.
-      if (seen.has(key)) throw new NotEditable();
-      seen.add(key);
-      i = this.ws(keyEnd) + 1; // ':'
-      const valueStart = this.ws(i);
-      const valueEnd = this.valueEnd(valueStart);
-      members.push({ key, keyStart, keyEnd, valueStart, valueEnd });
-      i = this.ws(valueEnd);
-      if (t.charCodeAt(i) === 44) {
-        i = this.ws(i + 1);
-        continue;
-      }
-      return { members, close: i };
-    }
-  }
-
-  private items(open: number): { items: Item[]; close: number } {
-    const t = this.text;
-    const items: Item[] = [];
-    let i = this.ws(open + 1);
-    if (t.charCodeAt(i) === 93) return { items, close: i };
-    for (;;) {
-      const end = this.valueEnd(i);
-      items.push({ start: i, end });
-      i = this.ws(end);
-      if (t.charCodeAt(i) === 44) {
-        i = this.ws(i + 1);
-        continue;
-      }
-      return { items, close: i };
-    }
-  }
-
-  /** The indentation of the line `offset` is on. */
-  private lineIndent(offset: number): string {
-    const t = this.text;
-    const start = t.lastIndexOf("\n", offset - 1) + 1;
-    let end = start;
-    while (t.charCodeAt(end) === 32 || t.charCodeAt(end) === 9) end++;
-    return t.slice(start, Math.min(end, offset));
   }
 
   /** Whether the text writes some non-empty array of plain values on one line (prettier does). */
