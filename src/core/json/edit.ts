@@ -82,7 +82,10 @@ class Editor extends TextReader {
    */
   private fresh(value: unknown, indent: string, unit: string | null): string {
     const style: JsonStyle = { ...this.style, finalNewline: false, bom: false };
-    if (unit === null) return serializeJson(value, { ...style, indent: null, compactSpaces: true });
+    // On one line: with the file's own separators when the whole file is on one line, else
+    // with spaces (an inline container in an indented file).
+    if (unit === null)
+      return serializeJson(value, { ...style, indent: null, compactSpaces: this.style.indent === null ? this.style.compactSpaces : true });
     if (typeof value !== "object" || value === null) return serializeJson(value, { ...style, indent: null });
     const out = serializeJson(value, { ...style, indent: unit });
     return indent === "" ? out : out.replaceAll(this.style.eol, this.style.eol + indent);
@@ -110,7 +113,7 @@ class Editor extends TextReader {
     if (first === undefined) {
       // An empty container: broken over lines like the file, one level below its line.
       const unit = this.style.indent;
-      if (unit === null) return { sep: ", ", indent: "", unit: null };
+      if (unit === null) return { sep: this.style.compactSpaces ? ", " : ",", indent: "", unit: null };
       return { sep: "," + this.style.eol + outer + unit, indent: outer + unit, unit };
     }
     const lead = t.slice(open + 1, first);
@@ -160,7 +163,13 @@ class Editor extends TextReader {
       members.map((m) => m.keyStart),
       members.map((m) => m.valueEnd),
     );
-    const keySep = members[0] === undefined ? ": " : t.slice(members[0].keyEnd, members[0].valueStart);
+    // An empty object has no member to copy the separator from: the file's style says.
+    const keySep =
+      members[0] === undefined
+        ? this.style.indent === null && !this.style.compactSpaces
+          ? ":"
+          : ": "
+        : t.slice(members[0].keyEnd, members[0].valueStart);
     const parts = kept.map((k) => {
       const m = members[k.m] as Member;
       return { n: k.m, text: t.slice(m.keyStart, k.value === undefined ? m.valueEnd : m.valueStart) + (k.value ?? "") };

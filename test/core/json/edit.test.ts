@@ -131,6 +131,32 @@ describe("members", () => {
       }),
     ).toBe('{"a":1,"b":2,"c":3}');
   });
+
+  it("minified text (no spaces) gives new members of an empty object its own separators", () => {
+    expect(
+      edit('{"a":1,"o":{}}', (v) => {
+        v.o.x = 1;
+        v.o.y = { z: [1, 2] };
+      }),
+    ).toBe('{"a":1,"o":{"x":1,"y":{"z":[1,2]}}}');
+    expect(
+      edit("{}", (v) => {
+        v.a = 1;
+        v.b = [true];
+      }),
+    ).toBe('{"a":1,"b":[true]}');
+    expect(
+      edit('{"a":[]}', (v) => {
+        v.a.push(1, { k: "v" });
+      }),
+    ).toBe('{"a":[1,{"k":"v"}]}');
+    // Python-style compact text keeps its spaces there too.
+    expect(
+      edit('{"a": 1, "o": {}}', (v) => {
+        v.o.x = { y: 2 };
+      }),
+    ).toBe('{"a": 1, "o": {"x": {"y": 2}}}');
+  });
 });
 
 describe("items", () => {
