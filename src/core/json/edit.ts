@@ -52,6 +52,7 @@ class Editor extends TextReader {
     text: string,
     private readonly style: JsonStyle,
     changes: readonly ChangedPath[],
+    private readonly lexemes?: ReadonlyMap<string, string>,
   ) {
     super(text);
     for (const c of changes) {
@@ -77,17 +78,37 @@ class Editor extends TextReader {
   }
 
   /**
+   * The raw texts to write for the numbers and strings of a new value at `pointer`, by
+   * pointer within it: what the caller asked to be restored exactly (undo puts back the
+   * lexemes of the state it returns to, so `1.0` stays `1.0`).
+   */
+  private lexemesBelow(pointer: string): ReadonlyMap<string, string> | undefined {
+    if (this.lexemes === undefined || this.lexemes.size === 0) return undefined;
+    let out: Map<string, string> | undefined;
+    for (const [p, raw] of this.lexemes) {
+      if (p === pointer || (p.startsWith(pointer) && p.charCodeAt(pointer.length) === 47))
+        (out ??= new Map()).set(p.slice(pointer.length), raw);
+    }
+    return out;
+  }
+
+  /**
    * A new value: on one line where its container is written on one line, else broken over
    * lines with `unit` per level below `indent` (the indentation of the line it starts on).
    */
-  private fresh(value: unknown, indent: string, unit: string | null): string {
+  private fresh(value: unknown, indent: string, unit: string | null, pointer: string): string {
     const style: JsonStyle = { ...this.style, finalNewline: false, bom: false };
+    const raw = this.lexemesBelow(pointer);
     // On one line: with the file's own separators when the whole file is on one line, else
     // with spaces (an inline container in an indented file).
     if (unit === null)
-      return serializeJson(value, { ...style, indent: null, compactSpaces: this.style.indent === null ? this.style.compactSpaces : true });
-    if (typeof value !== "object" || value === null) return serializeJson(value, { ...style, indent: null });
-    const out = serializeJson(value, { ...style, indent: unit });
+      return serializeJson(
+        value,
+        { ...style, indent: null, compactSpaces: this.style.indent === null ? this.style.compactSpaces : true },
+        raw,
+      );
+    if (typeof value !== "object" || value === null) return serializeJson(value, { ...style, indent: null }, raw);
+    const out = serializeJson(value, { ...style, indent: unit }, raw);
     return indent === "" ? out : out.replaceAll(this.style.eol, this.style.eol + indent);
   }
 
@@ -98,7 +119,7 @@ class Editor extends TextReader {
     if (Array.isArray(before) && Array.isArray(after)) return this.array(pointer, before, after, start);
     if (deepEqual(before, after)) return this.text.slice(start, end);
     const indent = this.lineIndent(start);
-    return this.fresh(after, indent, this.style.indent === null ? null : (this.style.indent ?? "  "));
+    return this.fresh(after, indent, this.style.indent === null ? null : (this.style.indent ?? "  "), pointer);
   }
 
   /**
@@ -174,7 +195,8 @@ class Editor extends TextReader {
       const m = members[k.m] as Member;
       return { n: k.m, text: t.slice(m.keyStart, k.value === undefined ? m.valueEnd : m.valueStart) + (k.value ?? "") };
     });
-    for (const [k, v] of added) parts.push({ n: -1, text: this.str(k) + keySep + this.fresh(v, indent, unit) });
+    for (const [k, v] of added)
+      parts.push({ n: -1, text: this.str(k) + keySep + this.fresh(v, indent, unit, pointer + "/" + escapePointerToken(k)) });
     return this.assemble(open, close, "{", "}", members, parts, sep, indent, unit);
   }
 
@@ -197,14 +219,15 @@ class Editor extends TextReader {
           : deepEqual(before[oldIdx], after[newIdx])
             ? t.slice(it.start, it.end)
             : undefined;
-      parts.push({ n: oldIdx, text: text ?? this.freshItem(after[newIdx], open, items) });
+      parts.push({ n: oldIdx, text: text ?? this.freshItem(after[newIdx], open, items, pointer + "/" + newIdx) });
     };
     for (let i = 0; i < head; i++) keep(i, i);
     const midOld = before.length - tail - head;
     const midNew = after.length - tail - head;
     const paired = Math.min(midOld, midNew);
     for (let i = head; i < head + paired; i++) keep(i, i);
-    for (let i = head + paired; i < after.length - tail; i++) parts.push({ n: -1, text: this.freshItem(after[i], open, items) });
+    for (let i = head + paired; i < after.length - tail; i++)
+      parts.push({ n: -1, text: this.freshItem(after[i], open, items, pointer + "/" + i) });
     for (let i = 0; i < tail; i++) keep(before.length - tail + i, after.length - tail + i);
     if (midOld === midNew) {
       let out = "";
@@ -243,13 +266,13 @@ class Editor extends TextReader {
     );
   }
 
-  private freshItem(value: unknown, open: number, items: Item[]): string {
+  private freshItem(value: unknown, open: number, items: Item[], pointer: string): string {
     const { indent, unit } = this.layout(
       open,
       items.map((i) => i.start),
       items.map((i) => i.end),
     );
-    return this.fresh(value, indent, unit);
+    return this.fresh(value, indent, unit, pointer);
   }
 
   /**
@@ -302,9 +325,10 @@ export function editJson(
   after: unknown,
   changes: readonly ChangedPath[],
   style: JsonStyle,
+  lexemes?: ReadonlyMap<string, string>,
 ): string | undefined {
   if (changes.length === 0) return text;
-  const editor = new Editor(text, style, changes);
+  const editor = new Editor(text, style, changes, lexemes);
   let start = 0;
   while (isWs(text.charCodeAt(start))) start++;
   let end = text.length;
@@ -329,11 +353,18 @@ export interface EditableText {
  * The file's new bytes for `after` (the file held `before`), by editing its text in place;
  * undefined when that cannot be done or would not read back as `after`, for the caller to
  * serialise the whole value instead. `patch`: the changes from `before` to `after`, when
- * the caller has them.
+ * the caller has them. `lexemes`: raw texts (by pointer) for the new numbers and strings
+ * that must be written as they were somewhere else (undo: in the state it restores).
  */
-export function rewriteJson(file: EditableText, before: unknown, after: unknown, patch?: readonly ChangedPath[]): string | undefined {
+export function rewriteJson(
+  file: EditableText,
+  before: unknown,
+  after: unknown,
+  patch?: readonly ChangedPath[],
+  lexemes?: ReadonlyMap<string, string>,
+): string | undefined {
   const changes = patch ?? jsonpatch.compare(before as object, after as object);
-  const edited = editJson(file.text, before, after, changes, file.style);
+  const edited = editJson(file.text, before, after, changes, file.style, lexemes);
   // The edit is checked by reading it back: a write must never store what was not meant.
   if (edited === undefined || !deepEqual(JSON.parse(edited), after)) return undefined;
   return file.bom ? "\ufeff" + edited : edited;

@@ -206,6 +206,21 @@ describe("what cannot be edited in place", () => {
     expect(editJson(t, before, after, jsonpatch.compare(before, after), detectStyle(t, false))).toBeUndefined();
   });
 
+  it("rewriteJson writes new numbers and strings with the raw texts it is given, where their values match", () => {
+    const text = '{\n  "a": 2,\n  "o": {}\n}\n';
+    const before = JSON.parse(text) as object;
+    const after = { a: 1, o: { b: [1.5, "\u00e9"], c: 7 } };
+    const lexemes = new Map([
+      ["/a", "1.0"],
+      ["/o/b/0", "1.50"],
+      ["/o/b/1", '"\\u00e9"'],
+      // A text for another value is not used.
+      ["/o/c", "8.0"],
+    ]);
+    const out = rewriteJson({ text, bom: false, style: detectStyle(text, false) }, before, after, undefined, lexemes);
+    expect(out).toBe('{\n  "a": 1.0,\n  "o": {\n    "b": [\n      1.50,\n      "\\u00e9"\n    ],\n    "c": 7\n  }\n}\n');
+  });
+
   it("rewriteJson puts the byte order mark back", () => {
     const t = '{\n  "a": 1\n}\n';
     expect(rewriteJson({ text: t, bom: true, style: detectStyle(t, true) }, { a: 1 }, { a: 2 })).toBe('\ufeff{\n  "a": 2\n}\n');
