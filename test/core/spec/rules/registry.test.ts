@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LOG_FINDING_CODES, SPEC_FINDING_CODES } from "../../../../src/core/spec/codes.js";
 import { RULE_DOCS } from "../../../../src/core/spec/rules/docs/index.js";
-import { RULE_FAMILIES, SEVERITY_OF, SPEC_RULES } from "../../../../src/core/spec/rules/registry.js";
+import { RULE_FAMILIES, SEVERITY_OF, SPEC_RULES, type RuleCode } from "../../../../src/core/spec/rules/registry.js";
+import type { Add } from "../../../../src/core/spec/rules/shared.js";
 import { REPO_ROOT } from "../../../helpers.js";
 
 const src = (...parts: string[]): string => readFileSync(join(REPO_ROOT, "src", ...parts), "utf8");
@@ -47,6 +48,18 @@ describe("the registry of spec finding codes", () => {
     expect(emitted.size).toBeGreaterThanOrEqual(40);
     expect([...emitted.keys()].sort()).toEqual(SPEC_RULES.map((r) => r.code).sort());
     for (const r of SPEC_RULES) expect(emitted.get(r.code), r.code).toBe(r.layer);
+  });
+
+  it("lets the rules report only its rule codes (the type check refuses any other)", () => {
+    const reported: string[] = [];
+    const add: Add = (code) => void reported.push(code);
+    add("rollup-mismatch", "/hierarchy/phase-1/total_tasks", "a registered rule code");
+    // @ts-expect-error a code the registry does not have cannot be reported
+    add("no-such-code", "", "an unregistered code");
+    // @ts-expect-error a code of another layer is not a rule's either
+    add("json-syntax", "", "a reading code");
+    const ruleCode: RuleCode = "dependency-cycle";
+    expect([...reported, ruleCode]).toEqual(["rollup-mismatch", "no-such-code", "json-syntax", "dependency-cycle"]);
   });
 
   it("lists each code once, in a known family, with a summary and a documentation text", () => {
