@@ -38,7 +38,7 @@ export default tseslint.config(
   // touches the disk or spawns processes, so it is tested without temp dirs and reused by every
   // front end; only src/core/store/ reads or writes the specs folder.
   {
-    files: ["src/core/{json,schema,spec,mutations}/**/*.ts", "src/core/{errors,findings,clock,paths}.ts"],
+    files: ["src/core/{json,schema,spec,mutations}/**/*.ts", "src/core/{errors,findings,clock,paths,pointer}.ts"],
     rules: {
       "no-restricted-imports": [
         "error",
@@ -63,7 +63,8 @@ export default tseslint.config(
                 "**/commands/*",
                 "**/ui/*",
               ],
-              message: "Pure layer: import only other pure modules (json, schema, spec, mutations, errors, findings, clock, paths).",
+              message:
+                "Pure layer: import only other pure modules (json, schema, spec, mutations, errors, findings, clock, paths, pointer).",
             },
             { group: ["@inquirer/*"], message: "Import inquirer only dynamically, from src/ui/prompts.ts." },
           ],

@@ -1,7 +1,8 @@
 /**
  * What is generated from the command definitions cannot drift from them: shell completion
- * scripts name every command, the bash script parses and completes, docs/commands.md is
- * current, and the README's exit-code table matches the codes the CLI uses.
+ * scripts name every command, the bash script parses and completes, docs/commands.md and
+ * the rule reference of docs/rules.md are current, and the README's exit-code table matches
+ * the codes the CLI uses.
  */
 import { spawnSync } from "node:child_process";
 import { chmodSync, readFileSync } from "node:fs";
@@ -13,6 +14,7 @@ import { CliContext } from "../../src/commands/_shared.js";
 import { completionScript } from "../../src/ui/completion.js";
 import { ExitCode } from "../../src/core/errors.js";
 import { renderCommandsMarkdown } from "../../src/ui/docs-gen.js";
+import { renderRulesMarkdown, RULES_DOC_MARKER } from "../../src/ui/rules-doc.js";
 import { BIN, makeSpec, oneJson, REPO_ROOT, runCli, specsTree, tempTree } from "../helpers.js";
 
 const SHELLS = ["bash", "zsh", "fish"] as const;
@@ -244,6 +246,14 @@ describe("docs/commands.md", () => {
   it("documents every command", () => {
     const onDisk = readFileSync(join(REPO_ROOT, "docs", "commands.md"), "utf8");
     for (const name of NAMES) expect(onDisk, `docs/commands.md lacks sdd ${name}; run \`npm run docs\``).toContain(`## \`sdd ${name}\``);
+  });
+});
+
+describe("docs/rules.md", () => {
+  it("has the rule reference `npm run docs` generates from the registry of finding codes, below its hand-written part", () => {
+    const onDisk = readFileSync(join(REPO_ROOT, "docs", "rules.md"), "utf8");
+    expect(onDisk, "docs/rules.md has lost the line that starts its generated part").toContain(RULES_DOC_MARKER);
+    expect(onDisk, "docs/rules.md is stale: run `npm run docs` and commit the result").toBe(renderRulesMarkdown(onDisk));
   });
 });
 

@@ -100,6 +100,20 @@ describe("undo", () => {
     ]);
   });
 
+  it("puts a reverted number back as it was written (3.0, not 3): the file is the original text but for last_updated", async () => {
+    const dir = treeWithRawNumber();
+    const file = fileIn(dir);
+    const original = readFileSync(file, "utf8");
+    const set = await runCli(["update-task-metadata", ID, "task-1-2", "--estimated-hours", "5"], { cwd: dir });
+    expect(set.code, set.stderr).toBe(0);
+    expect(readFileSync(file, "utf8")).toContain('"estimated_hours": 5');
+    const r = await runCli(["undo", ID], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const stamp = (text: string): string => text.replace(/"last_updated": "[^"]*"/, '"last_updated": ""');
+    expect(stamp(readFileSync(file, "utf8"))).toBe(stamp(original));
+    expect(readFileSync(file, "utf8")).toContain('"estimated_hours": 3.0');
+  });
+
   it("undo --to N reverts every later change and moves the spec back to the folder it was in", async () => {
     const dir = tree();
     await setStatus(dir, "task-1-1", "in_progress");

@@ -16,7 +16,7 @@ import { expect, it } from "vitest";
 import { planCompleteTask, planJournal, planStatusChange } from "../../src/core/mutations/status.js";
 import type { Status } from "../../src/core/spec/model.js";
 import { transact, type Plan, type PlanContext } from "../../src/core/store/transaction.js";
-import { checkSpec } from "../../src/core/spec/rules.js";
+import { checkSpec } from "../../src/core/spec/rules/index.js";
 import { schemaFindings } from "../../src/core/schema/validate.js";
 import { BIN, specsTree, type NodeInit } from "../helpers.js";
 

@@ -8,8 +8,9 @@
  * the new one says which); everything beside them is skipped over, not parsed.
  */
 import jsonpatch from "fast-json-patch";
-import type { JsonStyle } from "./source.js";
-import { escapePointerToken } from "./source.js";
+import { escapePointerToken } from "../pointer.js";
+import type { JsonStyle } from "./style.js";
+import { isWs, NotEditable, TextReader, type Item, type Member } from "./text-reader.js";
 import { serializeJson } from "./write.js";
 
 /** A change between the old and the new value, as an RFC 6902 operation names it. */
@@ -18,28 +19,7 @@ export interface ChangedPath {
   path: string;
 }
 
-interface Member {
-  key: string;
-  keyStart: number;
-  keyEnd: number;
-  valueStart: number;
-  valueEnd: number;
-}
-
-interface Item {
-  start: number;
-  end: number;
-}
-
-/** The text cannot be edited in place (a repeated key on a changed path): the caller serialises instead. */
-class NotEditable extends Error {}
-
 const NON_ASCII = /[\u0080-\uffff]/g;
-const STRUCTURE = /["{}[\]]/g;
-
-function isWs(c: number): boolean {
-  return c === 32 || c === 10 || c === 13 || c === 9;
-}
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -63,16 +43,18 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return true;
 }
 
-class Editor {
+class Editor extends TextReader {
   /** Every changed path and every prefix of one: the walk descends only into these. */
   private readonly onPath = new Set<string>();
   private inlineArrays: boolean | undefined;
 
   constructor(
-    private readonly text: string,
+    text: string,
     private readonly style: JsonStyle,
     changes: readonly ChangedPath[],
+    private readonly lexemes?: ReadonlyMap<string, string>,
   ) {
+    super(text);
     for (const c of changes) {
       let p = c.path;
       for (;;) {
@@ -82,102 +64,6 @@ class Editor {
         p = p.slice(0, p.lastIndexOf("/"));
       }
     }
-  }
-
-  private ws(i: number): number {
-    const t = this.text;
-    while (isWs(t.charCodeAt(i))) i++;
-    return i;
-  }
-
-  /** The offset just after the string starting at `i` (a quote). */
-  private stringEnd(i: number): number {
-    const t = this.text;
-    for (let j = i + 1; ;) {
-      const q = t.indexOf('"', j);
-      if (q === -1) return t.length;
-      let k = q - 1;
-      while (t.charCodeAt(k) === 92) k--;
-      // An even run of backslashes before the quote escapes nothing.
-      if ((q - 1 - k) % 2 === 0) return q + 1;
-      j = q + 1;
-    }
-  }
-
-  /** The offset just after the value starting at `i` (for a text JSON.parse accepted). */
-  private valueEnd(i: number): number {
-    const t = this.text;
-    const c = t.charCodeAt(i);
-    if (c === 34) return this.stringEnd(i);
-    if (c !== 123 && c !== 91) {
-      let j = i + 1;
-      for (let d = t.charCodeAt(j); j < t.length && !isWs(d) && d !== 44 && d !== 125 && d !== 93; d = t.charCodeAt(++j));
-      return j;
-    }
-    // From bracket or quote to the next one: the regex engine skips the rest far faster
-    // than a loop over every character.
-    let depth = 0;
-    STRUCTURE.lastIndex = i;
-    for (let m = STRUCTURE.exec(t); m !== null; m = STRUCTURE.exec(t)) {
-      const d = t.charCodeAt(m.index);
-      if (d === 34) STRUCTURE.lastIndex = this.stringEnd(m.index);
-      else if (d === 123 || d === 91) depth++;
-      else if (--depth === 0) return m.index + 1;
-    }
-    return t.length;
-  }
-
-  private members(open: number): { members: Member[]; close: number } {
-    const t = this.text;
-    const members: Member[] = [];
-    let i = this.ws(open + 1);
-    if (t.charCodeAt(i) === 125) return { members, close: i };
-    const seen = new Set<string>();
-    for (;;) {
-      const keyStart = i;
-      const keyEnd = this.stringEnd(i);
-      const raw = t.slice(keyStart, keyEnd);
-      const key = raw.includes("\\") ? (JSON.parse(raw) as string) : raw.slice(1, -1);
-      // JSON.parse kept the last of repeated keys; which text is "the" member is unclear.
-      if (seen.has(key)) throw new NotEditable();
-      seen.add(key);
-      i = this.ws(keyEnd) + 1; // ':'
-      const valueStart = this.ws(i);
-      const valueEnd = this.valueEnd(valueStart);
-      members.push({ key, keyStart, keyEnd, valueStart, valueEnd });
-      i = this.ws(valueEnd);
-      if (t.charCodeAt(i) === 44) {
-        i = this.ws(i + 1);
-        continue;
-      }
-      return { members, close: i };
-    }
-  }
-
-  private items(open: number): { items: Item[]; close: number } {
-    const t = this.text;
-    const items: Item[] = [];
-    let i = this.ws(open + 1);
-    if (t.charCodeAt(i) === 93) return { items, close: i };
-    for (;;) {
-      const end = this.valueEnd(i);
-      items.push({ start: i, end });
-      i = this.ws(end);
-      if (t.charCodeAt(i) === 44) {
-        i = this.ws(i + 1);
-        continue;
-      }
-      return { items, close: i };
-    }
-  }
-
-  /** The indentation of the line `offset` is on. */
-  private lineIndent(offset: number): string {
-    const t = this.text;
-    const start = t.lastIndexOf("\n", offset - 1) + 1;
-    let end = start;
-    while (t.charCodeAt(end) === 32 || t.charCodeAt(end) === 9) end++;
-    return t.slice(start, Math.min(end, offset));
   }
 
   /** Whether the text writes some non-empty array of plain values on one line (prettier does). */
@@ -192,14 +78,37 @@ class Editor {
   }
 
   /**
+   * The raw texts to write for the numbers and strings of a new value at `pointer`, by
+   * pointer within it: what the caller asked to be restored exactly (undo puts back the
+   * lexemes of the state it returns to, so `1.0` stays `1.0`).
+   */
+  private lexemesBelow(pointer: string): ReadonlyMap<string, string> | undefined {
+    if (this.lexemes === undefined || this.lexemes.size === 0) return undefined;
+    let out: Map<string, string> | undefined;
+    for (const [p, raw] of this.lexemes) {
+      if (p === pointer || (p.startsWith(pointer) && p.charCodeAt(pointer.length) === 47))
+        (out ??= new Map()).set(p.slice(pointer.length), raw);
+    }
+    return out;
+  }
+
+  /**
    * A new value: on one line where its container is written on one line, else broken over
    * lines with `unit` per level below `indent` (the indentation of the line it starts on).
    */
-  private fresh(value: unknown, indent: string, unit: string | null): string {
+  private fresh(value: unknown, indent: string, unit: string | null, pointer: string): string {
     const style: JsonStyle = { ...this.style, finalNewline: false, bom: false };
-    if (unit === null) return serializeJson(value, { ...style, indent: null, compactSpaces: true });
-    if (typeof value !== "object" || value === null) return serializeJson(value, { ...style, indent: null });
-    const out = serializeJson(value, { ...style, indent: unit });
+    const raw = this.lexemesBelow(pointer);
+    // On one line: with the file's own separators when the whole file is on one line, else
+    // with spaces (an inline container in an indented file).
+    if (unit === null)
+      return serializeJson(
+        value,
+        { ...style, indent: null, compactSpaces: this.style.indent === null ? this.style.compactSpaces : true },
+        raw,
+      );
+    if (typeof value !== "object" || value === null) return serializeJson(value, { ...style, indent: null }, raw);
+    const out = serializeJson(value, { ...style, indent: unit }, raw);
     return indent === "" ? out : out.replaceAll(this.style.eol, this.style.eol + indent);
   }
 
@@ -210,7 +119,7 @@ class Editor {
     if (Array.isArray(before) && Array.isArray(after)) return this.array(pointer, before, after, start);
     if (deepEqual(before, after)) return this.text.slice(start, end);
     const indent = this.lineIndent(start);
-    return this.fresh(after, indent, this.style.indent === null ? null : (this.style.indent ?? "  "));
+    return this.fresh(after, indent, this.style.indent === null ? null : (this.style.indent ?? "  "), pointer);
   }
 
   /**
@@ -225,7 +134,7 @@ class Editor {
     if (first === undefined) {
       // An empty container: broken over lines like the file, one level below its line.
       const unit = this.style.indent;
-      if (unit === null) return { sep: ", ", indent: "", unit: null };
+      if (unit === null) return { sep: this.style.compactSpaces ? ", " : ",", indent: "", unit: null };
       return { sep: "," + this.style.eol + outer + unit, indent: outer + unit, unit };
     }
     const lead = t.slice(open + 1, first);
@@ -275,12 +184,19 @@ class Editor {
       members.map((m) => m.keyStart),
       members.map((m) => m.valueEnd),
     );
-    const keySep = members[0] === undefined ? ": " : t.slice(members[0].keyEnd, members[0].valueStart);
+    // An empty object has no member to copy the separator from: the file's style says.
+    const keySep =
+      members[0] === undefined
+        ? this.style.indent === null && !this.style.compactSpaces
+          ? ":"
+          : ": "
+        : t.slice(members[0].keyEnd, members[0].valueStart);
     const parts = kept.map((k) => {
       const m = members[k.m] as Member;
       return { n: k.m, text: t.slice(m.keyStart, k.value === undefined ? m.valueEnd : m.valueStart) + (k.value ?? "") };
     });
-    for (const [k, v] of added) parts.push({ n: -1, text: this.str(k) + keySep + this.fresh(v, indent, unit) });
+    for (const [k, v] of added)
+      parts.push({ n: -1, text: this.str(k) + keySep + this.fresh(v, indent, unit, pointer + "/" + escapePointerToken(k)) });
     return this.assemble(open, close, "{", "}", members, parts, sep, indent, unit);
   }
 
@@ -303,14 +219,15 @@ class Editor {
           : deepEqual(before[oldIdx], after[newIdx])
             ? t.slice(it.start, it.end)
             : undefined;
-      parts.push({ n: oldIdx, text: text ?? this.freshItem(after[newIdx], open, items) });
+      parts.push({ n: oldIdx, text: text ?? this.freshItem(after[newIdx], open, items, pointer + "/" + newIdx) });
     };
     for (let i = 0; i < head; i++) keep(i, i);
     const midOld = before.length - tail - head;
     const midNew = after.length - tail - head;
     const paired = Math.min(midOld, midNew);
     for (let i = head; i < head + paired; i++) keep(i, i);
-    for (let i = head + paired; i < after.length - tail; i++) parts.push({ n: -1, text: this.freshItem(after[i], open, items) });
+    for (let i = head + paired; i < after.length - tail; i++)
+      parts.push({ n: -1, text: this.freshItem(after[i], open, items, pointer + "/" + i) });
     for (let i = 0; i < tail; i++) keep(before.length - tail + i, after.length - tail + i);
     if (midOld === midNew) {
       let out = "";
@@ -349,13 +266,13 @@ class Editor {
     );
   }
 
-  private freshItem(value: unknown, open: number, items: Item[]): string {
+  private freshItem(value: unknown, open: number, items: Item[], pointer: string): string {
     const { indent, unit } = this.layout(
       open,
       items.map((i) => i.start),
       items.map((i) => i.end),
     );
-    return this.fresh(value, indent, unit);
+    return this.fresh(value, indent, unit, pointer);
   }
 
   /**
@@ -408,9 +325,10 @@ export function editJson(
   after: unknown,
   changes: readonly ChangedPath[],
   style: JsonStyle,
+  lexemes?: ReadonlyMap<string, string>,
 ): string | undefined {
   if (changes.length === 0) return text;
-  const editor = new Editor(text, style, changes);
+  const editor = new Editor(text, style, changes, lexemes);
   let start = 0;
   while (isWs(text.charCodeAt(start))) start++;
   let end = text.length;
@@ -435,11 +353,18 @@ export interface EditableText {
  * The file's new bytes for `after` (the file held `before`), by editing its text in place;
  * undefined when that cannot be done or would not read back as `after`, for the caller to
  * serialise the whole value instead. `patch`: the changes from `before` to `after`, when
- * the caller has them.
+ * the caller has them. `lexemes`: raw texts (by pointer) for the new numbers and strings
+ * that must be written as they were somewhere else (undo: in the state it restores).
  */
-export function rewriteJson(file: EditableText, before: unknown, after: unknown, patch?: readonly ChangedPath[]): string | undefined {
+export function rewriteJson(
+  file: EditableText,
+  before: unknown,
+  after: unknown,
+  patch?: readonly ChangedPath[],
+  lexemes?: ReadonlyMap<string, string>,
+): string | undefined {
   const changes = patch ?? jsonpatch.compare(before as object, after as object);
-  const edited = editJson(file.text, before, after, changes, file.style);
+  const edited = editJson(file.text, before, after, changes, file.style, lexemes);
   // The edit is checked by reading it back: a write must never store what was not meant.
   if (edited === undefined || !deepEqual(JSON.parse(edited), after)) return undefined;
   return file.bom ? "\ufeff" + edited : edited;

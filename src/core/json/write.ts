@@ -5,7 +5,8 @@
  * of a changed document edits the file's text in place instead (edit.ts); this writes new
  * files, values new to a file, and a document whose text cannot be edited in place.
  */
-import { escapePointerToken, type JsonStyle } from "./source.js";
+import { escapePointerToken } from "../pointer.js";
+import type { JsonStyle } from "./style.js";
 
 export const DEFAULT_STYLE: JsonStyle = {
   indent: "  ",

@@ -4,6 +4,7 @@
  */
 import type { ErrorObject } from "ajv";
 import type { RawFinding } from "../findings.js";
+import { escapePointerToken } from "../pointer.js";
 import {
   validateConfig,
   validateJournalEntry,
@@ -64,7 +65,7 @@ export function schemaFindings(name: SchemaName, value: unknown, code = "schema"
     return {
       code,
       severity: "error" as const,
-      pointer: missing === undefined ? e.instancePath : `${e.instancePath}/${missing.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+      pointer: missing === undefined ? e.instancePath : `${e.instancePath}/${escapePointerToken(missing)}`,
       message: describe(e),
     };
   });

@@ -1,54 +1,10 @@
 /**
  * Every finding code a `rules` entry in sdd.config.json may name, so one naming anything
- * else is caught (a typo would silently configure nothing). Kept here, in the pure layer,
- * so the config loader can check them; tests keep the lists equal to the codes the rules
- * emit (spec rules) and to LOG_RULES (log rules).
+ * else is caught (a typo would silently configure nothing). The spec codes are the
+ * registry's (./rules/registry.ts); the log's are LOG_RULES in src/core/worklog/lint.ts
+ * and the rendered log's staleness, which a test keeps equal to this list.
  */
-export const SPEC_FINDING_CODES: readonly string[] = [
-  "json-encoding",
-  "json-bom",
-  "json-empty",
-  "json-syntax",
-  "json-too-deep",
-  "json-duplicate-key",
-  "file-path-missing",
-  "verification-type-missing",
-  "file-not-found",
-  "file-unreadable",
-  "schema",
-  "reserved-key",
-  "spec-id-unsafe",
-  "spec-id-format",
-  "spec-id-mismatch",
-  "folder-status-mismatch",
-  "completed-open-work",
-  "duplicate-spec-id",
-  "work-item-missing",
-  "timestamp-format",
-  "timestamp-order",
-  "hierarchy-no-root",
-  "hierarchy-root",
-  "hierarchy-missing-parent",
-  "hierarchy-missing-child",
-  "hierarchy-parent-mismatch",
-  "hierarchy-multiple-parents",
-  "hierarchy-duplicate-child",
-  "hierarchy-cycle",
-  "hierarchy-orphan",
-  "node-id-mismatch",
-  "rollup-mismatch",
-  "status-open-work",
-  "status-not-rolled-up",
-  "stale-metadata",
-  "task-category",
-  "dependency-self",
-  "dependency-missing",
-  "dependency-asymmetric",
-  "dependency-cycle",
-  "journal-unknown-node",
-  "journal-entry-type",
-  "unjournaled",
-];
+export { SPEC_FINDING_CODES } from "./rules/registry.js";
 
 /** The work-item log's codes: LOG_RULES in src/core/worklog/lint.ts, and the rendered log's staleness. */
 export const LOG_FINDING_CODES: readonly string[] = [

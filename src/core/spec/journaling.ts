@@ -14,6 +14,7 @@ import type { RawFinding } from "../findings.js";
 import { escapePointerToken } from "../json/source.js";
 import { hierarchyOf } from "./queries.js";
 import { asText, childrenOf, computeCounts, descendants, isObject, own, ROOT_ID } from "./model.js";
+import { SEVERITY_OF } from "./rules/registry.js";
 
 export interface UnjournaledNode {
   node_id: string;
@@ -98,7 +99,7 @@ const REASONS: Record<UnjournaledNode["reason"], string> = {
 export function unjournaledFindings(nodes: UnjournaledNode[]): RawFinding[] {
   return nodes.map((u) => ({
     code: "unjournaled",
-    severity: "error",
+    severity: SEVERITY_OF.unjournaled,
     pointer: `/hierarchy/${escapePointerToken(u.node_id)}`,
     message:
       `completed ${u.type} ${JSON.stringify(u.node_id)} (${u.title}) ${REASONS[u.reason]}` +

@@ -34,4 +34,9 @@ export interface Plan<T> {
   afterRollup?: (doc: JsonObject, changes: RollupChange[]) => Operation[];
   /** Error codes the write may introduce because the user forced it (e.g. `--force` into completed/). */
   allowErrors?: readonly string[];
+  /**
+   * Raw texts (by pointer) for numbers and strings the operations write back, to be written
+   * as they were rather than as the serialiser would (undo restores `1.0`, not `1`).
+   */
+  lexemes?: ReadonlyMap<string, string>;
 }

@@ -105,8 +105,20 @@ function assertInsideSpecsDir(ref: SpecRef, specsDir: string): void {
  * kept); the whole document in the file's style when the text cannot be edited in place
  * or the edit would not read back as the new value.
  */
-function writeBack(loaded: LoadedFile, before: unknown, after: unknown, patch: readonly Operation[]): string {
-  return rewriteJson(loaded, before, after, patch) ?? serializeJson(after, loaded.style, loaded.source.lexemesForWrite(loaded.style));
+function writeBack(
+  loaded: LoadedFile,
+  before: unknown,
+  after: unknown,
+  patch: readonly Operation[],
+  lexemes?: ReadonlyMap<string, string>,
+): string {
+  return rewriteJson(loaded, before, after, patch, lexemes) ?? serializeJson(after, loaded.style, lexemesFor(loaded, lexemes));
+}
+
+/** The file's own raw texts, and the plan's for what it writes back (the file's win where both have one). */
+function lexemesFor(loaded: LoadedFile, lexemes: ReadonlyMap<string, string> | undefined): ReadonlyMap<string, string> {
+  const own = loaded.source.lexemesForWrite(loaded.style);
+  return lexemes === undefined || lexemes.size === 0 ? own : new Map([...lexemes, ...own]);
 }
 
 export async function transact<T>(options: TransactionOptions, planner: (ctx: PlanContext) => Plan<T>): Promise<TransactionResult<T>> {
@@ -225,8 +237,8 @@ export async function transact<T>(options: TransactionOptions, planner: (ctx: Pl
 
     guard?.refresh();
     const text = collapsing
-      ? serializeJson(after, loaded.style, loaded.source.lexemesForWrite(loaded.style))
-      : writeBack(loaded, before, after, patch);
+      ? serializeJson(after, loaded.style, lexemesFor(loaded, plan.lexemes))
+      : writeBack(loaded, before, after, patch, plan.lexemes);
     guard?.refresh();
     checkHistoryWritable(options.specsDir, ref.id);
     const seq = lastSeq(options.specsDir, ref.id) + 1;

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import jsonpatch, { type Operation } from "fast-json-patch";
 import { ConflictError, NotFoundError, UsageError } from "../errors.js";
 import { listBackups, readHistory } from "./history.js";
-import { decodeUtf8, parseJson } from "../json/source.js";
+import { decodeUtf8, JsonSource, parseJson } from "../json/source.js";
 import { SPEC_FOLDERS, type JsonObject, type SpecFolder } from "../spec/model.js";
 import type { Plan, PlanContext } from "./transaction.js";
 
@@ -40,7 +40,8 @@ export function planUndo(ctx: PlanContext, specsDir: string, to?: number): Plan<
       { fix: `sdd history ${id}` },
     );
   }
-  const base = parseJson(decodeUtf8(readFileSync(backup.file), backup.file).text, backup.file) as JsonObject;
+  const backupText = decodeUtf8(readFileSync(backup.file), backup.file).text;
+  const base = parseJson(backupText, backup.file) as JsonObject;
   let expected: JsonObject = jsonpatch.deepClone(base) as JsonObject;
   for (const e of undone) expected = jsonpatch.applyPatch(expected, e.patch, false, false).newDocument;
   const ignore = (op: Operation): boolean => op.path !== "/last_updated";
@@ -59,6 +60,9 @@ export function planUndo(ctx: PlanContext, specsDir: string, to?: number): Plan<
   }
   const firstMove = undone.find((e) => e.moved_from !== undefined);
   const plan: Plan<UndoResult> = { ops: revert, result: { to: target, undone: undone.map((e) => e.seq) } };
+  // The values put back are written as the backup holds them (`1.0` stays `1.0`, an escape
+  // stays an escape): undo restores the text, not only the value.
+  if (revert.length > 0) plan.lexemes = new JsonSource(backupText, backup.file, base).rawLexemes;
   if (firstMove?.moved_from !== undefined && (SPEC_FOLDERS as readonly string[]).includes(firstMove.moved_from))
     plan.moveTo = firstMove.moved_from as SpecFolder;
   return plan;

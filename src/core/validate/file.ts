@@ -7,7 +7,7 @@ import { displayPath } from "../paths.js";
 import type { DuplicateKey } from "../json/source.js";
 import { readListedJsonFile, type LoadedFile } from "../store/spec-file.js";
 import { isObject, type SpecFolder } from "../spec/model.js";
-import { checkSpec } from "../spec/rules.js";
+import { checkSpec } from "../spec/rules/index.js";
 import { schemaFindings } from "../schema/validate.js";
 
 export interface Target {

@@ -131,6 +131,32 @@ describe("members", () => {
       }),
     ).toBe('{"a":1,"b":2,"c":3}');
   });
+
+  it("minified text (no spaces) gives new members of an empty object its own separators", () => {
+    expect(
+      edit('{"a":1,"o":{}}', (v) => {
+        v.o.x = 1;
+        v.o.y = { z: [1, 2] };
+      }),
+    ).toBe('{"a":1,"o":{"x":1,"y":{"z":[1,2]}}}');
+    expect(
+      edit("{}", (v) => {
+        v.a = 1;
+        v.b = [true];
+      }),
+    ).toBe('{"a":1,"b":[true]}');
+    expect(
+      edit('{"a":[]}', (v) => {
+        v.a.push(1, { k: "v" });
+      }),
+    ).toBe('{"a":[1,{"k":"v"}]}');
+    // Python-style compact text keeps its spaces there too.
+    expect(
+      edit('{"a": 1, "o": {}}', (v) => {
+        v.o.x = { y: 2 };
+      }),
+    ).toBe('{"a": 1, "o": {"x": {"y": 2}}}');
+  });
 });
 
 describe("items", () => {
@@ -178,6 +204,21 @@ describe("what cannot be edited in place", () => {
     const before = JSON.parse(t);
     const after = { a: { x: 3 } };
     expect(editJson(t, before, after, jsonpatch.compare(before, after), detectStyle(t, false))).toBeUndefined();
+  });
+
+  it("rewriteJson writes new numbers and strings with the raw texts it is given, where their values match", () => {
+    const text = '{\n  "a": 2,\n  "o": {}\n}\n';
+    const before = JSON.parse(text) as object;
+    const after = { a: 1, o: { b: [1.5, "\u00e9"], c: 7 } };
+    const lexemes = new Map([
+      ["/a", "1.0"],
+      ["/o/b/0", "1.50"],
+      ["/o/b/1", '"\\u00e9"'],
+      // A text for another value is not used.
+      ["/o/c", "8.0"],
+    ]);
+    const out = rewriteJson({ text, bom: false, style: detectStyle(text, false) }, before, after, undefined, lexemes);
+    expect(out).toBe('{\n  "a": 1.0,\n  "o": {\n    "b": [\n      1.50,\n      "\\u00e9"\n    ],\n    "c": 7\n  }\n}\n');
   });
 
   it("rewriteJson puts the byte order mark back", () => {

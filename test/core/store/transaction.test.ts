@@ -21,7 +21,7 @@ import {
   type TransactionOptions,
   type TransactionResult,
 } from "../../../src/core/store/transaction.js";
-import { checkSpec } from "../../../src/core/spec/rules.js";
+import { checkSpec } from "../../../src/core/spec/rules/index.js";
 import { schemaFindings } from "../../../src/core/schema/validate.js";
 import { makeSpec, specsTree, tempTree, type NodeInit } from "../../helpers.js";
 
