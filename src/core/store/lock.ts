@@ -18,7 +18,12 @@ import { join } from "node:path";
 import { asFileError, TEMP_SUFFIX } from "./atomic.js";
 import { ConflictError, DataError, UsageError } from "../errors.js";
 
-export const LOCK_STALE_MS = 5_000;
+/**
+ * A lock not refreshed for this long is taken over. SDD_LOCK_STALE_MS (whole milliseconds)
+ * shortens it for the crash and fencing tests only, so a test need neither wait 5 s per
+ * takeover nor write a spec of gigabytes to outlast it; it is not a user setting.
+ */
+export const LOCK_STALE_MS = /^[1-9]\d*$/.test(process.env.SDD_LOCK_STALE_MS ?? "") ? Number(process.env.SDD_LOCK_STALE_MS) : 5_000;
 export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
 export const LOCKS_DIR = ".locks";
 export const OWNER_SUFFIX = ".owner";
@@ -217,9 +222,10 @@ export async function withSpecLock<T>(
 /**
  * Fault injection for the fencing tests: with SDD_TEST_STOP=<point> the process stops
  * itself (SIGSTOP, as Ctrl-Z or a paused VM would) at that point of a transaction, so a
- * test can let other writers take the lock over before it continues (SIGCONT).
+ * test can let other writers take the lock over before it continues (SIGCONT), or, with
+ * "before-lock", hold a started writer back until another one holds the lock.
  */
-export function stopPoint(point: "after-lock" | "before-write"): void {
+export function stopPoint(point: "before-lock" | "after-lock" | "before-write"): void {
   if (process.env.SDD_TEST_STOP === point) process.kill(process.pid, "SIGSTOP");
 }
 

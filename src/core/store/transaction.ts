@@ -302,5 +302,6 @@ export async function transact<T>(options: TransactionOptions, planner: (ctx: Pl
     return base;
   };
   if (options.dryRun === true) return run(undefined);
+  stopPoint("before-lock");
   return withSpecLock(options.specsDir, key, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, (guard) => run(guard));
 }
