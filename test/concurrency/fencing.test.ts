@@ -252,9 +252,10 @@ async function slowTrial(n: number): Promise<SlowStats> {
   // The first taker is started and held back (stopped) just before it asks for the lock, so
   // that it is ready to wait the moment the slow writer holds it, not a process start later.
   const first = await stoppedWriter(takerArgs(takers[0] as string[]), dir, "before-lock", env);
-  const slow = spawnCli([...slowArgs, "--json", "--specs-dir", specsDir], dir, env);
+  let slowDone = false;
+  const slow = spawnCli([...slowArgs, "--json", "--specs-dir", specsDir], dir, env).finally(() => (slowDone = true));
   const owner = join(specsDir, ".locks", `${id}.lock.owner`);
-  while (!existsSync(owner)) await sleep(1);
+  while (!existsSync(owner) && !slowDone) await sleep(1);
   process.kill(first.pid, "SIGCONT");
   const results: RunResult[] = [await first.done];
   // The others one after another, so that none of them is taken over in turn.

@@ -5,6 +5,7 @@ import { claimsInSpec, type Claim } from "../mutations/claims.js";
 import { gitCommonDir } from "./git.js";
 import { readLedger, withLedger } from "./ledger.js";
 import { pushClaim, readRemoteClaim } from "./remote.js";
+import { cloneOf, sameHolder } from "./holder.js";
 import type { ClaimsBaseOptions } from "./context.js";
 
 export interface CompletionClaimOptions extends ClaimsBaseOptions {
@@ -37,8 +38,10 @@ export async function endClaimOnCompletion(
     ledger.delete(o.spec, o.task);
     if (entry.remote === undefined) return { remote_ref: null };
     const seen = readRemoteClaim(o.cwd, env, entry.remote.name, o.spec, o.task);
-    // Taken over on the remote meanwhile: that claim is someone else's; never overwrite it.
-    if (seen === undefined || seen.agent !== entry.agent) return { remote_ref: null };
+    // Taken over on the remote meanwhile, or another clone's: that claim is someone else's;
+    // never overwrite it.
+    const clone = cloneOf(commonDir);
+    if (seen === undefined || !sameHolder(seen, { agent: entry.agent, ...clone })) return { remote_ref: null };
     const ts = new Date(nowMs).toISOString();
     pushClaim(
       o.cwd,
@@ -46,7 +49,7 @@ export async function endClaimOnCompletion(
       entry.remote.name,
       o.spec,
       o.task,
-      { agent: o.agent ?? entry.agent, claimed_at: entry.claimed_at, lease_expires_at: ts, state: "completed" },
+      { agent: o.agent ?? entry.agent, claimed_at: entry.claimed_at, lease_expires_at: ts, state: "completed", ...clone },
       seen.sha,
     );
     return { remote_ref: entry.remote.ref };

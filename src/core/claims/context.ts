@@ -3,7 +3,8 @@ import { now } from "../clock.js";
 import { findSpecsDir, listSpecFiles, resolveSpec, type SpecsLocation } from "../store/discovery.js";
 import { DEFAULT_LOCK_TIMEOUT_MS } from "../store/lock.js";
 import { ExitCode, SddError, UsageError } from "../errors.js";
-import { gitCommonDir } from "./git.js";
+import { gitCommonDir, worktreeRoot } from "./git.js";
+import { cloneOf, type Clone } from "./holder.js";
 
 export interface ClaimsBaseOptions {
   cwd: string;
@@ -23,15 +24,27 @@ export interface Setting {
   commonDir: string | undefined;
   nowMs: number;
   timeoutMs: number;
+  /** The worktree this process claims from, as the ledger records it (null outside git). */
+  worktree(): string | null;
+  /** The clone this process claims from, as a remote claim records it (needs git). */
+  clone(): Clone;
 }
 
 export function setting(o: ClaimsBaseOptions): Setting {
   const env = o.env ?? process.env;
   const loc = findSpecsDir({ cwd: o.cwd, specsDir: o.specsDir, path: o.path, env });
+  const commonDir = gitCommonDir(loc.specsDir, env);
+  let worktree: string | null | undefined;
+  let clone: Clone | undefined;
   return {
     loc,
     env,
-    commonDir: gitCommonDir(loc.specsDir, env),
+    commonDir,
+    worktree: () => (worktree ??= worktreeRoot(o.cwd) ?? null),
+    clone: () => {
+      if (commonDir === undefined) throw new UsageError(`claims across machines need a git repository; ${loc.specsDir} is not in one`);
+      return (clone ??= cloneOf(commonDir));
+    },
     nowMs: now(env).getTime(),
     timeoutMs: o.lockTimeoutMs ?? loc.config.config.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
   };

@@ -4,7 +4,8 @@ import { DEFAULT_LEASE_MS, planRelease, planRenew, type HoldResult } from "../mu
 import { transact } from "../store/transaction.js";
 import { ConflictError } from "../errors.js";
 import { withLedger, type Ledger } from "./ledger.js";
-import { assertRemote, claimRef, deleteClaim, pushClaim, readRemoteClaim } from "./remote.js";
+import { assertRemote, claimRef, deleteClaim, pushClaim, readRemoteClaim, type RemoteClaim } from "./remote.js";
+import { sameHolder } from "./holder.js";
 import { assertAgent, setting, type ClaimsBaseOptions, type Scope, type Setting } from "./context.js";
 
 export interface HoldOptions extends ClaimsBaseOptions {
@@ -21,13 +22,13 @@ export interface HoldOptions extends ClaimsBaseOptions {
 export type HoldReport = HoldResult & { scope: Scope; remote_ref: string | null };
 
 /** The remote claim to act on: the one the ledger recorded, or the one on `--remote`. */
-function remoteOf(s: Setting, o: HoldOptions, ledger: Ledger, specId: string): { name: string; sha: string; agent: string } | undefined {
+function remoteOf(s: Setting, o: HoldOptions, ledger: Ledger, specId: string): (RemoteClaim & { name: string }) | undefined {
   const entry = ledger.get(specId, o.task);
   const name = o.remote ?? entry?.remote?.name;
   if (name === undefined) return undefined;
   assertRemote(o.cwd, name);
   const seen = readRemoteClaim(o.cwd, s.env, name, specId, o.task);
-  return seen === undefined ? undefined : { name, sha: seen.sha, agent: seen.agent };
+  return seen === undefined ? undefined : { ...seen, name };
 }
 
 async function hold(o: HoldOptions, command: "release" | "renew"): Promise<HoldReport> {
@@ -37,15 +38,17 @@ async function hold(o: HoldOptions, command: "release" | "renew"): Promise<HoldR
   const scope: Scope = o.remote !== undefined ? "remote" : s.commonDir !== undefined ? "worktree" : "checkout";
   let remoteRef: string | null = null;
   const result = await withLedger(s.commonDir, s.timeoutMs, async (ledger) => {
-    const held = ledger.heldFor(specId, s.nowMs);
+    const held = ledger.heldFor(specId, s.nowMs, { agent, worktree: s.worktree() });
     const input = { task: o.task, agent, nowMs: s.nowMs, held, force: o.force === true, leaseMs: o.leaseMs ?? DEFAULT_LEASE_MS };
     // The remote holds the claim that counts across machines: one taken over there (after this
-    // agent's lease ran out) is no longer this agent's to renew or release.
+    // agent's lease ran out), or held by an agent of the same name in another clone, is not
+    // this holder's to renew or release.
     const remote = remoteOf(s, o, ledger, specId);
-    if (remote !== undefined && remote.agent !== agent && o.force !== true) {
+    const ours = remote !== undefined && sameHolder(remote, { agent, ...s.clone() });
+    if (remote !== undefined && !ours && o.force !== true) {
       throw new ConflictError(
         "claim-held",
-        `task ${JSON.stringify(o.task)} of ${specId} is claimed on ${remote.name} by ${remote.agent}; nothing was changed`,
+        `task ${JSON.stringify(o.task)} of ${specId} is claimed on ${remote.name} by ${remote.agent}${remote.host === undefined ? "" : ` on ${remote.host}`}; nothing was changed`,
         {
           fix: `sdd ready ${specId}   # pick another task`,
         },
@@ -69,7 +72,7 @@ async function hold(o: HoldOptions, command: "release" | "renew"): Promise<HoldR
       };
     }
     if (out.outcome !== "released" && out.outcome !== "renewed") return out;
-    if (remote !== undefined && (remote.agent === agent || o.force === true)) {
+    if (remote !== undefined && (ours || o.force === true)) {
       remoteRef = claimRef(specId, o.task);
       if (command === "release") deleteClaim(o.cwd, s.env, remote.name, specId, o.task, remote.sha);
       else {
@@ -80,7 +83,7 @@ async function hold(o: HoldOptions, command: "release" | "renew"): Promise<HoldR
           remote.name,
           specId,
           o.task,
-          { agent, claimed_at: entry?.claimed_at ?? until, lease_expires_at: until, state: "claimed" },
+          { agent, claimed_at: entry?.claimed_at ?? until, lease_expires_at: until, state: "claimed", ...s.clone() },
           remote.sha,
         );
         if (!p.ok) {

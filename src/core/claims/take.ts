@@ -8,9 +8,9 @@ import { readJsonFile } from "../store/spec-file.js";
 import { DEFAULT_LEASE_MS, planClaim, readiness, readyTasks, type Claim, type ClaimResult } from "../mutations/claims.js";
 import { transact } from "../store/transaction.js";
 import { UsageError } from "../errors.js";
-import { worktreeRoot } from "./git.js";
 import { withLedger, type Ledger } from "./ledger.js";
-import { assertRemote, claimRef, deleteClaim, pushClaim, readRemoteClaim } from "./remote.js";
+import { assertRemote, claimRef, deleteClaim, pushClaim, readRemoteClaim, type RemoteBody, type RemoteClaim } from "./remote.js";
+import { sameHolder } from "./holder.js";
 import { assertAgent, isUnreadable, setting, specIds, type ClaimsBaseOptions, type Scope, type Setting } from "./context.js";
 
 export interface ClaimOptions extends ClaimsBaseOptions {
@@ -42,14 +42,14 @@ async function claimLocal(
         agent,
         leaseMs: o.leaseMs ?? DEFAULT_LEASE_MS,
         nowMs: s.nowMs,
-        held: ledger.heldFor(ctx.ref.id, s.nowMs),
+        held: ledger.heldFor(ctx.ref.id, s.nowMs, { agent, worktree: s.worktree() }),
         ...(skip === undefined ? {} : { skip }),
       }),
   );
   return r.result;
 }
 
-function record(s: Setting, o: ClaimOptions, ledger: Ledger, r: ClaimResult, remote?: { name: string; sha: string }): void {
+function record(s: Setting, ledger: Ledger, r: ClaimResult, remote?: { name: string; sha: string }): void {
   if (r.outcome !== "claimed" || s.commonDir === undefined) return;
   ledger.set({
     spec_id: r.spec_id,
@@ -57,15 +57,15 @@ function record(s: Setting, o: ClaimOptions, ledger: Ledger, r: ClaimResult, rem
     agent: r.agent,
     claimed_at: r.claimed_at,
     lease_expires_at: r.lease_expires_at,
-    worktree: worktreeRoot(o.cwd) ?? null,
+    worktree: s.worktree(),
     ...(remote === undefined ? {} : { remote: { name: remote.name, ref: claimRef(r.spec_id, r.task_id), sha: remote.sha } }),
   });
 }
 
 /**
  * Take a claim on the remote for one task: a plain push creates the ref; an expired claim
- * (or our own) is replaced with a lease on the commit seen. Returns the claim's sha, or
- * the claim that holds the task.
+ * (or this holder's own: the same agent in the same clone) is replaced with a lease on the
+ * commit seen. Returns the claim's sha, or the claim that holds (or completed) the task.
  */
 function takeRemote(
   s: Setting,
@@ -74,8 +74,9 @@ function takeRemote(
   spec: string,
   task: string,
   claim: Claim,
-): { sha: string } | { holder: Claim & { state: string } } {
-  const first = pushClaim(o.cwd, s.env, remote, spec, task, { ...claim, state: "claimed" });
+): { sha: string } | { holder: RemoteClaim } {
+  const body: RemoteBody = { ...claim, state: "claimed", ...s.clone() };
+  const first = pushClaim(o.cwd, s.env, remote, spec, task, body);
   if (first.ok) return { sha: first.sha };
   const seen = readRemoteClaim(o.cwd, s.env, remote, spec, task);
   // Rejected, yet no ref: a push error of its own (not a lost race).
@@ -83,21 +84,25 @@ function takeRemote(
     throw new UsageError(`git push to ${remote} failed: ${first.stderr.trim()}`, { code: "push-failed", fix: `git push ${remote}` });
   }
   const expired = Date.parse(seen.lease_expires_at) <= s.nowMs;
-  if (seen.state === "completed" || (!expired && seen.agent !== claim.agent)) return { holder: seen };
-  const again = pushClaim(o.cwd, s.env, remote, spec, task, { ...claim, state: "claimed" }, seen.sha);
+  if (seen.state === "completed" || (!expired && !sameHolder(seen, { agent: claim.agent, ...s.clone() }))) return { holder: seen };
+  const again = pushClaim(o.cwd, s.env, remote, spec, task, body, seen.sha);
   if (again.ok) return { sha: again.sha };
   return { holder: readRemoteClaim(o.cwd, s.env, remote, spec, task) ?? seen };
 }
 
-function heldReport(spec: string, task: string, holder: Claim & { state: string }, remote: string): ClaimResult {
-  const what = holder.state === "completed" ? `completed by ${holder.agent}` : `held by ${holder.agent} until ${holder.lease_expires_at}`;
+/** A task held on the remote is a conflict (exit 3); one completed there is simply not claimable (exit 1). */
+function heldReport(spec: string, task: string, holder: RemoteClaim, remote: string): ClaimResult {
+  if (holder.state === "completed") {
+    return { outcome: "none", spec_id: spec, task_id: task, reason: `${task} is completed by ${holder.agent} (on ${remote})` };
+  }
+  const elsewhere = holder.host === undefined ? "" : ` on ${holder.host}`;
   return {
     outcome: "held",
     spec_id: spec,
     task_id: task,
     held_by: holder.agent,
     lease_expires_at: holder.lease_expires_at,
-    reason: `${task} is ${what} (on ${remote})`,
+    reason: `${task} is held by ${holder.agent}${elsewhere} until ${holder.lease_expires_at} (on ${remote})`,
   };
 }
 
@@ -114,7 +119,7 @@ async function claimWithRemote(
   for (;;) {
     const file = resolveSpec(spec, s.loc.specsDir, o.cwd).file;
     const doc = readJsonFile(file).value;
-    const held = ledger.heldFor(spec, s.nowMs);
+    const held = ledger.heldFor(spec, s.nowMs, { agent, worktree: s.worktree() });
     let task = o.task;
     if (task === undefined) {
       task = readyTasks(doc, spec, held, s.nowMs).find((t) => !skip.has(t.task_id))?.task_id;
@@ -122,16 +127,18 @@ async function claimWithRemote(
         return last?.outcome === "held" ? last : { outcome: "none", spec_id: spec, task_id: null, reason: `no ready task in ${spec}` };
     } else {
       // A task not claimable here is refused before anything is pushed.
-      const r = readiness(doc, task, held.get(task)?.agent === agent ? undefined : held.get(task), s.nowMs);
-      const mine = r.ready === false && r.why === "held" && r.claim?.agent === agent;
+      const r = readiness(doc, task, held.get(task), s.nowMs);
+      // Held in this checkout by this agent: renewing it (on the remote too) is its own to do.
+      const mine = r.ready === false && r.why === "held" && r.claim?.agent === agent && !held.has(task);
       if (!r.ready && !mine) return claimLocal(s, o, ledger, spec, task, agent);
     }
     const ts = new Date(s.nowMs).toISOString();
     const claim: Claim = { agent, claimed_at: ts, lease_expires_at: new Date(s.nowMs + (o.leaseMs ?? DEFAULT_LEASE_MS)).toISOString() };
     const taken = takeRemote(s, o, remote, spec, task, claim);
     if ("holder" in taken) {
-      last = heldReport(spec, task, taken.holder, remote);
-      if (o.task !== undefined) return last;
+      const report = heldReport(spec, task, taken.holder, remote);
+      if (o.task !== undefined) return report;
+      if (report.outcome === "held") last = report;
       skip.add(task);
       continue;
     }
@@ -140,7 +147,7 @@ async function claimWithRemote(
       throw err;
     });
     if (local.outcome === "claimed") {
-      record(s, o, ledger, local, { name: remote, sha: taken.sha });
+      record(s, ledger, local, { name: remote, sha: taken.sha });
       return local;
     }
     // Taken on the remote but not claimable here after all: give the remote claim back.
@@ -183,7 +190,7 @@ export async function claim(o: ClaimOptions): Promise<ClaimReport> {
         continue;
       }
       if (r.outcome === "claimed") {
-        if (o.remote === undefined) record(s, o, ledger, r);
+        if (o.remote === undefined) record(s, ledger, r);
         return r;
       }
       if (o.task !== undefined) return r;

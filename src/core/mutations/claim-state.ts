@@ -17,7 +17,10 @@ export interface Claim {
   lease_expires_at: string;
 }
 
-/** Claims known from outside the spec file, by task id. */
+/**
+ * Claims known from outside the spec file, by task id: those of other holders (another
+ * worktree, even under the same agent name); the caller leaves its own out.
+ */
 export type HeldClaims = ReadonlyMap<string, Claim>;
 
 /** The claim recorded on a node, if it has a complete one. */

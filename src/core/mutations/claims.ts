@@ -85,7 +85,7 @@ export function planClaim(ctx: PlanContext, input: ClaimInput): Plan<ClaimResult
     });
     return claimed(ops, mine.claimed_at, true, null);
   }
-  const r = readiness(doc, task, held?.agent === input.agent ? undefined : held, input.nowMs);
+  const r = readiness(doc, task, held, input.nowMs);
   if (!r.ready) {
     if (r.why === "held") {
       const who = r.claim === null ? "in progress without a claim" : `held by ${r.claim.agent} until ${r.claim.lease_expires_at}`;
@@ -138,7 +138,10 @@ function holderCheck(
   const node = getNode(doc, input.task, ref.id, ref.file) as unknown as JsonObject;
   const claim = claimOf(node);
   const elsewhere = input.held.get(input.task);
-  const other = [claim, elsewhere].find((c) => isLive(c, input.nowMs) && c.agent !== input.agent);
+  // `held` is other holders' only (the caller leaves its own out): an agent of the same
+  // name elsewhere is another holder.
+  const other =
+    [claim].find((c) => isLive(c, input.nowMs) && c.agent !== input.agent) ?? (isLive(elsewhere, input.nowMs) ? elsewhere : undefined);
   if (other !== undefined && input.force !== true) {
     return {
       outcome: "held",
