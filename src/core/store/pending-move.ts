@@ -125,7 +125,12 @@ export function finishPendingMove(specsDir: string, id: string): FinishedMove | 
   }
   if (existsSync(temp)) discardTemp(temp);
   if (outcome === "finished" && lastSeq(specsDir, id) < marker.entry.seq) appendHistory(specsDir, id, marker.entry);
-  unlinkSync(file);
+  try {
+    unlinkSync(file);
+  } catch (err) {
+    // Removed meanwhile by the writer that made it, fenced after it had lost its lock.
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+  }
   fsyncDir(dirname(file));
   return { outcome, marker };
 }
