@@ -295,6 +295,9 @@ async function slowTrial(n: number): Promise<SlowStats> {
     state = jsonpatch.applyPatch(state, e.patch, true, false).newDocument;
   }
   expect(doc, `${label}: the spec is the history's result`).toEqual(state);
+  expect(readdirSync(join(specsDir, ".backups", id)).sort(), `${label}: backups`).toEqual(
+    history.map((e) => `${String(e.seq).padStart(8, "0")}.json`),
+  );
   expect(existsSync(join(specsDir, ".history", `${id}.move`)), `${label}: a move marker is left`).toBe(false);
   for (const f of FOLDERS) {
     const left = existsSync(join(specsDir, f)) ? readdirSync(join(specsDir, f)).filter((x) => x !== `${id}.json`) : [];
