@@ -305,4 +305,13 @@ describe("doctor", () => {
     expect(fix.stdout).toContain("duplicate-id");
     expect([fileIn(dir, "active"), fileIn(dir, "completed")].every((p) => existsSync(p))).toBe(true);
   });
+  it("reports a metadata.work_item_spec link to a file that does not exist, and --fix leaves it (exit 1)", async () => {
+    const dir = specsTree([{ spec: makeSpec(ID, (s) => (s.metadata.work_item_spec = "work-items/gone.md")) }]);
+    const r = await runCli(["doctor", "--fix", "--json"], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(oneJson(r.stdout).problems).toEqual([
+      expect.objectContaining({ kind: "broken-link", fixed: false, message: expect.stringContaining("work-items/gone.md") }),
+    ]);
+    expect(read(fileIn(dir)).metadata.work_item_spec).toBe("work-items/gone.md");
+  });
 });

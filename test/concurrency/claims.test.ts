@@ -119,6 +119,26 @@ describe("claims across the worktrees of one repository", () => {
   }, 240_000);
 });
 
+describe("the same agent name in two worktrees", () => {
+  it("is two holders: the task one worktree holds is held in the other, which gets another", async () => {
+    const root = tempTree();
+    const env = gitEnv(root);
+    const main = repoWithSpec(root, env, teamSpec(2));
+    const wt = join(root, "wt-2");
+    git(main, env, "worktree", "add", "-q", "-b", "agent-2", wt);
+    const first = await runCli(["claim", ID, "task-1-1", "--agent", "agent-7", "--json"], { cwd: main, env });
+    expect(first.code, first.stdout).toBe(0);
+    const same = await runCli(["claim", ID, "task-1-1", "--agent", "agent-7", "--json"], { cwd: wt, env });
+    expect(same.code, same.stdout).toBe(3);
+    expect(oneJson(same.stdout)).toMatchObject({ outcome: "held", held_by: "agent-7" });
+    const other = await runCli(["claim", "--agent", "agent-7", "--json"], { cwd: wt, env });
+    expect(other.code, other.stdout).toBe(0);
+    expect(claimed(other)?.task_id).toBe("task-1-2");
+    // Nothing is ready any more, in either worktree.
+    expect((await runCli(["ready", "--json"], { cwd: main, env })).code).toBe(1);
+  }, 120_000);
+});
+
 describe("claims across machines (--remote)", () => {
   /** A bare repository and two clones of it, each an agent's machine. */
   function twoMachines(n: number): { env: Record<string, string>; bare: string; a: string; b: string } {
@@ -187,6 +207,56 @@ describe("claims across machines (--remote)", () => {
     const again = await runCli(["claim", ID, "task-1-1", "--agent", "late", "--remote", "origin", "--json"], { cwd: loserCwd, env });
     expect(again.code, again.stderr).toBe(0);
     expect(remoteClaims(bare, env).get(`${ID}/task-1-1`)).toBe("late");
+  }, 300_000);
+
+  it("the same agent name on two machines: two holders, so never both on one task", async () => {
+    const { env, bare, a, b } = twoMachines(3);
+    // At once, no task named: each clone's agent-7 gets a task of its own.
+    const both = await Promise.all(
+      [a, b].map((cwd) => runCli(["claim", "--agent", "agent-7", "--remote", "origin", "--json", ...LONG], { cwd, env })),
+    );
+    for (const r of both) expect(r.code, r.stdout + r.stderr).toBe(0);
+    const tasks = both.map((r) => claimed(r)?.task_id);
+    expect(new Set(tasks).size, tasks.join(" ")).toBe(2);
+    expect(remoteClaims(bare, env).size).toBe(2);
+    // Named: the task the other machine's agent-7 holds is held (exit 3), not "renewed".
+    const taken = tasks[0] as string;
+    const again = await runCli(["claim", ID, taken, "--agent", "agent-7", "--remote", "origin", "--json"], { cwd: b, env });
+    expect(again.code, again.stdout).toBe(3);
+    expect(oneJson(again.stdout)).toMatchObject({ outcome: "held", held_by: "agent-7" });
+    // Its renew and release do not touch the other machine's claim either.
+    expect((await runCli(["renew", ID, taken, "--agent", "agent-7", "--remote", "origin", "--json"], { cwd: b, env })).code).toBe(3);
+    expect((await runCli(["release", ID, taken, "--agent", "agent-7", "--remote", "origin", "--json"], { cwd: b, env })).code).toBe(3);
+    expect(remoteClaims(bare, env).has(`${ID}/${taken}`)).toBe(true);
+    // The machine that holds it renews it as before.
+    const own = await runCli(["claim", ID, taken, "--agent", "agent-7", "--remote", "origin", "--json"], { cwd: a, env });
+    expect(own.code, own.stdout).toBe(0);
+    expect(oneJson(own.stdout).renewed).toBe(true);
+  }, 300_000);
+
+  it("a task completed on the remote is not claimable: exit 1 (nothing to claim), not a conflict", async () => {
+    const { env, a, b } = twoMachines(2);
+    expect((await runCli(["claim", ID, "task-1-1", "--agent", "A", "--remote", "origin"], { cwd: a, env })).code).toBe(0);
+    const done = await runCli(["complete-task", ID, "task-1-1", "--agent", "A", "--json"], { cwd: a, env });
+    expect(done.code, done.stdout).toBe(0);
+    // Machine b has not merged the completion: its copy says pending.
+    const r = await runCli(["claim", ID, "task-1-1", "--agent", "B", "--remote", "origin", "--json"], { cwd: b, env });
+    expect(r.code, r.stdout).toBe(1);
+    expect(oneJson(r.stdout)).toMatchObject({ outcome: "none", task_id: "task-1-1" });
+    expect(oneJson(r.stdout).reason).toMatch(/completed by A .*origin/);
+    // With no task named it moves on to the next one.
+    const next = await runCli(["claim", ID, "--agent", "B", "--remote", "origin", "--json"], { cwd: b, env });
+    expect(next.code, next.stdout).toBe(0);
+    expect(claimed(next)?.task_id).toBe("task-1-2");
+  }, 300_000);
+
+  it("a remote that cannot be reached is an environment problem: exit 2, naming the remote", async () => {
+    const { env, a } = twoMachines(1);
+    git(a, env, "remote", "add", "gone", join(a, "..", "no-such-remote.git"));
+    const r = await runCli(["claim", ID, "task-1-1", "--agent", "A", "--remote", "gone", "--json"], { cwd: a, env });
+    expect(r.code, r.stdout).toBe(2);
+    expect(oneJson(r.stdout).error).toMatchObject({ code: "remote-unreachable" });
+    expect(oneJson(r.stdout).error.message).toContain("gone");
   }, 300_000);
 
   it("a lease taken over on another machine is no longer the old holder's to renew or complete", async () => {

@@ -1,7 +1,8 @@
 /**
  * The spec lock against real processes: a dead holder's lock is taken over in
  * bounded time, a live holder's lock is never taken over and waiting for it times out with
- * exit 3, and a failed compare-and-swap changes nothing.
+ * exit 3, sdd and a process using proper-lockfile exclude each other both ways, and a failed
+ * compare-and-swap changes nothing.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -9,7 +10,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { makeSpec, oneJson, runCli, specsTree } from "../helpers.js";
+import { BIN, makeSpec, oneJson, runCli, specsTree } from "../helpers.js";
 
 const ID = "demo-2026-01-01-001";
 const LOCKFILE = pathToFileURL(createRequire(import.meta.url).resolve("proper-lockfile")).href;
@@ -110,6 +111,28 @@ describe("the spec lock", () => {
     expect(r.code, r.stderr).toBe(3);
     expect(took).toBeGreaterThanOrEqual(6_500);
     expect(readFileSync(file).equals(before)).toBe(true);
+  }, 30_000);
+
+  it("a process using proper-lockfile finds the lock sdd holds taken (the two exclude each other both ways)", async () => {
+    const { dir, specsDir, file } = tree();
+    // sdd stops itself right after taking the lock, so it holds it for as long as this test needs.
+    const child = spawn(process.execPath, [BIN, "add-journal", ID, "--title", "t", "--content", "c", "--specs-dir", specsDir], {
+      cwd: dir,
+      env: { ...process.env, SDD_TEST_STOP: "after-lock" },
+      stdio: "ignore",
+    });
+    holders.push(child);
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    while (!/\) T/.test(readFileSync(`/proc/${child.pid}/stat`, "utf8"))) await new Promise((r) => setTimeout(r, 10));
+    const lockfile = createRequire(import.meta.url)("proper-lockfile") as {
+      lock(path: string, o: object): Promise<() => Promise<void>>;
+    };
+    await expect(lockfile.lock(join(specsDir, ".locks", ID), { realpath: false, stale: 5000, retries: 0 })).rejects.toMatchObject({
+      code: "ELOCKED",
+    });
+    child.kill("SIGCONT");
+    expect(await exited).toBe(0);
+    expect(readFileSync(file, "utf8")).toContain('"t"');
   }, 30_000);
 
   it("a --from mismatch is exit 3 and changes nothing", async () => {

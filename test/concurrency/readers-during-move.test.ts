@@ -23,7 +23,7 @@ for (let i = 0; ; i++) {
 }
 `;
 
-it(`doctor, validate and check-journaling never fail on a spec moved meanwhile (${ROUNDS} rounds)`, async () => {
+it(`doctor, validate, check-journaling and ci never fail on a spec moved meanwhile (${ROUNDS} rounds)`, async () => {
   const dir = specsTree([
     { spec: makeSpec(MOVER) },
     ...Array.from({ length: 30 }, (_, i) => ({ spec: makeSpec(`still${i}-2026-01-01-001`) })),
@@ -39,10 +39,11 @@ it(`doctor, validate and check-journaling never fail on a spec moved meanwhile (
         runCli(["doctor", "--specs-dir", specsDir], { cwd: dir }),
         runCli(["validate", "--specs-dir", specsDir], { cwd: dir }),
         runCli(["check-journaling", "--specs-dir", specsDir], { cwd: dir }),
+        runCli(["ci", "--specs-dir", specsDir], { cwd: dir }),
       ]);
       for (const [i, r] of runs.entries()) {
         if (r.code !== 0)
-          failures.push(`${["doctor", "validate", "check-journaling"][i]} round ${round}: exit ${r.code}: ${r.stdout}${r.stderr}`);
+          failures.push(`${["doctor", "validate", "check-journaling", "ci"][i]} round ${round}: exit ${r.code}: ${r.stdout}${r.stderr}`);
       }
     }
   } finally {

@@ -44,10 +44,17 @@ export class Ledger {
     return this.entries.get(Ledger.key(spec, task));
   }
 
-  /** Live claims for one spec, by task id. */
-  heldFor(spec: string, nowMs: number): Map<string, Claim> {
+  /**
+   * Live claims for one spec, by task id; with `self`, only those of other holders: an agent
+   * of the same name in another worktree is another holder.
+   */
+  heldFor(spec: string, nowMs: number, self?: { agent: string; worktree: string | null }): Map<string, Claim> {
     const out = new Map<string, Claim>();
-    for (const e of this.entries.values()) if (e.spec_id === spec && isLive(e, nowMs)) out.set(e.task_id, e);
+    for (const e of this.entries.values()) {
+      if (e.spec_id !== spec || !isLive(e, nowMs)) continue;
+      if (self !== undefined && e.agent === self.agent && (e.worktree ?? null) === self.worktree) continue;
+      out.set(e.task_id, e);
+    }
     return out;
   }
 

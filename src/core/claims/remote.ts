@@ -7,15 +7,24 @@
  *
  * The ref points to a commit of the empty tree whose message is the claim as JSON.
  */
-import { ConflictError, UsageError } from "../errors.js";
+import { ConflictError, NotFoundError, UsageError } from "../errors.js";
 import type { Claim } from "../mutations/claims.js";
 import { isObject } from "../spec/model.js";
 import { git } from "./git.js";
 
 export const CLAIM_REF_PREFIX = "refs/sdd/claims";
 
+/** A claim as pushed: the agent, and the clone it runs in (see holder.ts). */
+export interface RemoteBody extends Claim {
+  state: "claimed" | "completed";
+  host?: string | undefined;
+  clone?: string | undefined;
+}
+
 export interface RemoteClaim extends Claim {
   sha: string;
+  host?: string | undefined;
+  clone?: string | undefined;
   /** "completed": the task was completed under this claim; it is never handed out again. */
   state: "claimed" | "completed";
 }
@@ -49,8 +58,12 @@ function claimCommit(cwd: string, env: NodeJS.ProcessEnv, body: Record<string, u
 /** The sha the remote's claim ref points to, or undefined when there is none. */
 function remoteSha(cwd: string, env: NodeJS.ProcessEnv, remote: string, ref: string): string | undefined {
   const r = git(cwd, ["ls-remote", remote, ref], env);
-  if (!r.ok)
-    throw new ConflictError("remote-unreachable", `git ls-remote ${remote} failed: ${r.stderr.trim()}`, { fix: `git fetch ${remote}` });
+  // Not a conflict to retry: the remote is misconfigured, gone or offline (exit 2).
+  if (!r.ok) {
+    throw new NotFoundError("remote-unreachable", `cannot reach the git remote ${JSON.stringify(remote)}: ${r.stderr.trim()}`, {
+      fix: `git ls-remote ${remote}   # check the remote's URL and access`,
+    });
+  }
   const line = r.stdout.split("\n").find((l) => l.endsWith(`\t${ref}`));
   return line?.split("\t")[0];
 }
@@ -65,6 +78,8 @@ function parseClaim(sha: string, message: string): RemoteClaim | undefined {
       claimed_at: typeof v.claimed_at === "string" ? v.claimed_at : v.lease_expires_at,
       lease_expires_at: v.lease_expires_at,
       state: v.state === "completed" ? "completed" : "claimed",
+      ...(typeof v.host === "string" ? { host: v.host } : {}),
+      ...(typeof v.clone === "string" ? { clone: v.clone } : {}),
     };
   } catch {
     return undefined;
@@ -106,7 +121,7 @@ export function pushClaim(
   remote: string,
   spec: string,
   task: string,
-  claim: Claim & { state: "claimed" | "completed" },
+  claim: RemoteBody,
   expected?: string,
 ): PushOutcome {
   const ref = claimRef(spec, task);

@@ -18,7 +18,12 @@ import { join } from "node:path";
 import { asFileError, TEMP_SUFFIX } from "./atomic.js";
 import { ConflictError, DataError, UsageError } from "../errors.js";
 
-export const LOCK_STALE_MS = 5_000;
+/**
+ * A lock not refreshed for this long is taken over. SDD_LOCK_STALE_MS (whole milliseconds)
+ * shortens it for the crash and fencing tests only, so a test need neither wait 5 s per
+ * takeover nor write a spec of gigabytes to outlast it; it is not a user setting.
+ */
+export const LOCK_STALE_MS = /^[1-9]\d*$/.test(process.env.SDD_LOCK_STALE_MS ?? "") ? Number(process.env.SDD_LOCK_STALE_MS) : 5_000;
 export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
 export const LOCKS_DIR = ".locks";
 export const OWNER_SUFFIX = ".owner";
@@ -74,21 +79,17 @@ function tryAcquire(target: string, key: string): Held | undefined {
       mkdirSync(dir);
     } catch (err) {
       if (code(err) !== "EEXIST") throw asFileError(err, dir, "take the lock");
-      let mtimeMs: number;
+      let seen: { ino: number; mtimeMs: number };
       try {
-        mtimeMs = statSync(dir).mtimeMs;
+        seen = statSync(dir);
       } catch (e) {
         if (code(e) === "ENOENT") continue; // released meanwhile: try again
         throw asFileError(e, dir, "take the lock");
       }
-      if (mtimeMs >= Date.now() - LOCK_STALE_MS) return undefined;
+      if (seen.mtimeMs >= Date.now() - LOCK_STALE_MS) return undefined;
       // Stale: its holder died or is frozen. Take it over; a frozen holder that resumes
       // finds this process's token and stops before writing.
-      try {
-        rmdirSync(dir);
-      } catch (e) {
-        if (code(e) !== "ENOENT") throw asFileError(e, dir, "take over the stale lock");
-      }
+      if (!removeStale(dir, seen)) return undefined;
       continue;
     }
     const held: Held = { key, dir, ownerFile: dir + OWNER_SUFFIX, token: newToken(), ino: 0, mtimeMs: 0, released: false };
@@ -111,6 +112,41 @@ function tryAcquire(target: string, key: string): Held | undefined {
     return held;
   }
   return undefined;
+}
+
+/**
+ * Remove a stale lock, one waiter at a time: two waiters that both saw it stale must not
+ * have the second remove the fresh lock the first just took. Under `<lock>.takeover` (a
+ * mkdir, like the lock) the lock is removed only if it is still the one seen stale. False
+ * when another waiter is doing it.
+ */
+function removeStale(dir: string, seen: { ino: number; mtimeMs: number }): boolean {
+  const gate = `${dir}.takeover`;
+  try {
+    mkdirSync(gate);
+  } catch (err) {
+    if (code(err) !== "EEXIST") throw asFileError(err, gate, "take over the stale lock");
+    try {
+      // Left by a process that died taking over: stale like a lock.
+      if (statSync(gate).mtimeMs < Date.now() - LOCK_STALE_MS) rmdirSync(gate);
+    } catch {
+      // removed meanwhile
+    }
+    return false;
+  }
+  try {
+    const now = statSync(dir);
+    if (now.ino === seen.ino && now.mtimeMs === seen.mtimeMs) rmdirSync(dir);
+  } catch (err) {
+    if (code(err) !== "ENOENT") throw asFileError(err, dir, "take over the stale lock");
+  } finally {
+    try {
+      rmdirSync(gate);
+    } catch {
+      // removed as stale by another waiter
+    }
+  }
+  return true;
 }
 
 /** Whether the lock is still this process's own: the same directory, last touched by it, with its token. */
@@ -217,9 +253,10 @@ export async function withSpecLock<T>(
 /**
  * Fault injection for the fencing tests: with SDD_TEST_STOP=<point> the process stops
  * itself (SIGSTOP, as Ctrl-Z or a paused VM would) at that point of a transaction, so a
- * test can let other writers take the lock over before it continues (SIGCONT).
+ * test can let other writers take the lock over before it continues (SIGCONT), or, with
+ * "before-lock", hold a started writer back until another one holds the lock.
  */
-export function stopPoint(point: "after-lock" | "before-write"): void {
+export function stopPoint(point: "before-lock" | "after-lock" | "before-write"): void {
   if (process.env.SDD_TEST_STOP === point) process.kill(process.pid, "SIGSTOP");
 }
 

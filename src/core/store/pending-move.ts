@@ -34,9 +34,23 @@ export function sha256(bytes: Uint8Array | string): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-export function writeMarker(specsDir: string, id: string, marker: MoveMarker): void {
+/**
+ * Write the marker; `beforeRename` (the lock check) runs right before it is put in place: a
+ * writer that lost its lock must not leave a marker the next holder would act on.
+ */
+export function writeMarker(specsDir: string, id: string, marker: MoveMarker, beforeRename?: () => void): void {
   ownDir(join(specsDir, HISTORY_DIR));
-  writeFileAtomic(markerFile(specsDir, id), JSON.stringify(marker) + "\n");
+  writeFileAtomic(markerFile(specsDir, id), JSON.stringify(marker) + "\n", beforeRename === undefined ? {} : { beforeRename });
+}
+
+/** Remove the marker if it is still the one this process wrote (after a lost lock: nothing of it may stay). */
+export function dropOwnMarker(specsDir: string, id: string, marker: MoveMarker): void {
+  const file = markerFile(specsDir, id);
+  try {
+    if (readFileSync(file, "utf8") === JSON.stringify(marker) + "\n") unlinkSync(file);
+  } catch {
+    // gone already
+  }
 }
 
 export function readMarker(specsDir: string, id: string): MoveMarker | undefined {
@@ -111,7 +125,12 @@ export function finishPendingMove(specsDir: string, id: string): FinishedMove | 
   }
   if (existsSync(temp)) discardTemp(temp);
   if (outcome === "finished" && lastSeq(specsDir, id) < marker.entry.seq) appendHistory(specsDir, id, marker.entry);
-  unlinkSync(file);
+  try {
+    unlinkSync(file);
+  } catch (err) {
+    // Removed meanwhile by the writer that made it, fenced after it had lost its lock.
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+  }
   fsyncDir(dirname(file));
   return { outcome, marker };
 }

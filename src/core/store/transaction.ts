@@ -22,7 +22,7 @@ import { readJsonFile, type LoadedFile } from "./spec-file.js";
 import { applyRollup, touchedNodes, type RollupChange } from "../spec/rollup.js";
 import { DEFAULT_JOURNALED_TYPES, isObject, type JsonObject } from "../spec/model.js";
 import { specFindings } from "../spec/check.js";
-import { finishPendingMove, markerFile, sha256, writeMarker } from "./pending-move.js";
+import { dropOwnMarker, finishPendingMove, markerFile, sha256, writeMarker } from "./pending-move.js";
 
 export type { Plan, PlanContext } from "../spec/plan.js";
 
@@ -261,21 +261,27 @@ export async function transact<T>(options: TransactionOptions, planner: (ctx: Pl
     if (moving) {
       mkdirSync(dirname(target), { recursive: true });
       const tmp = writeTempFile(target, text);
+      const rel = (f: string): string => relative(options.specsDir, f);
+      const marker = {
+        from: rel(ref.file),
+        to: rel(target),
+        temp: rel(tmp),
+        before: sha256(readFileSync(ref.file)),
+        after: sha256(text),
+        entry,
+      };
+      let marked = false;
       try {
-        const rel = (f: string): string => relative(options.specsDir, f);
-        writeMarker(options.specsDir, ref.id, {
-          from: rel(ref.file),
-          to: rel(target),
-          temp: rel(tmp),
-          before: sha256(readFileSync(ref.file)),
-          after: sha256(text),
-          entry,
-        });
+        // Writing the temp file may outlast the lock: the marker goes in place only while
+        // the lock is still this process's own, or the next holder would act on it.
+        writeMarker(options.specsDir, ref.id, marker, () => guard?.assertHeld());
+        marked = true;
         // From here a crash is finished by the next holder of the lock: the temp file
         // must survive an interrupt.
         pendingTempFiles.delete(tmp);
         fence(ref.file);
       } catch (err) {
+        if (marked) dropOwnMarker(options.specsDir, ref.id, marker);
         discardTemp(tmp);
         throw err;
       }
@@ -314,5 +320,6 @@ export async function transact<T>(options: TransactionOptions, planner: (ctx: Pl
     return base;
   };
   if (options.dryRun === true) return run(undefined);
+  stopPoint("before-lock");
   return withSpecLock(options.specsDir, key, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, (guard) => run(guard));
 }
