@@ -23,6 +23,19 @@ for (let i = 0; ; i++) {
 }
 `;
 
+/** SIGKILL a process group and wait until none of its processes is left. */
+async function killGroup(pgid: number): Promise<void> {
+  process.kill(-pgid, "SIGKILL");
+  for (;;) {
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 it(`doctor, validate, check-journaling and ci never fail on a spec moved meanwhile (${ROUNDS} rounds)`, async () => {
   const dir = specsTree([
     { spec: makeSpec(MOVER) },
@@ -31,7 +44,9 @@ it(`doctor, validate, check-journaling and ci never fail on a spec moved meanwhi
   const specsDir = join(dir, "specs");
   const script = join(dir, "mover.mjs");
   writeFileSync(script, DRIVER);
-  const mover = spawn(process.execPath, [script, BIN, specsDir, MOVER], { stdio: "ignore" });
+  // Its own process group, so the move-spec it is running dies with it: a move still
+  // writing into the tree while the test removes it would make the clean-up fail.
+  const mover = spawn(process.execPath, [script, BIN, specsDir, MOVER], { stdio: "ignore", detached: true });
   const failures: string[] = [];
   try {
     for (let round = 0; round < ROUNDS; round++) {
@@ -47,7 +62,7 @@ it(`doctor, validate, check-journaling and ci never fail on a spec moved meanwhi
       }
     }
   } finally {
-    mover.kill("SIGKILL");
+    await killGroup(mover.pid!);
   }
   expect(failures).toEqual([]);
 }, 240_000);
