@@ -69,17 +69,21 @@ export interface ExitTally {
   errors?: number;
   warnings?: number;
   strict?: boolean;
+  /** A precondition failed or another agent holds what was asked for. */
+  conflict?: boolean;
   /** The command's question came out "no": no task to start, a stale log, open work, a conflict left. */
   unmet?: boolean;
 }
 
 /**
  * The one mapping from what a run found to its exit code, most serious first: a missing
- * file (2) outranks an unreadable one (4), which outranks findings or an unmet check (1).
+ * file (2) outranks an unreadable one (4), then a conflict (3), then findings or an unmet
+ * check (1).
  */
 export function exitCodeFor(t: ExitTally): ExitCodeValue {
   if ((t.missing ?? 0) > 0) return ExitCode.usage;
   if ((t.unreadable ?? 0) > 0) return ExitCode.unreadable;
+  if (t.conflict === true) return ExitCode.conflict;
   if (t.unmet === true) return ExitCode.findings;
   const strict = t.strict === true;
   if ((t.errors ?? 0) > 0 || (strict && (t.warnings ?? 0) > 0)) return ExitCode.findings;

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { ExitCode } from "../../core/errors.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "../_shared.js";
 import { worklog } from "./_places.js";
 
@@ -35,7 +36,7 @@ export function register(log: Command, ctx: CliContext): void {
     const { item: next } = await store.updateItem(places, id, ctx.cwd, (current) => markDone(current, flags.date ?? store.today(ctx.env)));
     ctx.report({
       command: "log done",
-      exitCode: 0,
+      exitCode: ExitCode.ok,
       payload: { id: item.id, item: next },
       text: () => [`${item.id}: done (${fieldValue(next, "Done") ?? ""})`],
     });

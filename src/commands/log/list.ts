@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { ExitCode } from "../../core/errors.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "../_shared.js";
 import { worklog } from "./_places.js";
 
@@ -13,7 +14,7 @@ export function register(log: Command, ctx: CliContext): void {
     });
     ctx.report({
       command: "log list",
-      exitCode: 0,
+      exitCode: ExitCode.ok,
       payload: { items: rows },
       text: () => (rows.length === 0 ? ["no work items"] : rows.map((r) => `${r.state === "done" ? "[x]" : "[ ]"} ${r.id}  ${r.title}`)),
     });

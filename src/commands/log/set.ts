@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { ExitCode } from "../../core/errors.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "../_shared.js";
 import { worklog } from "./_places.js";
 
@@ -42,7 +43,7 @@ export function register(log: Command, ctx: CliContext): void {
     });
     ctx.report({
       command: "log set",
-      exitCode: 0,
+      exitCode: ExitCode.ok,
       payload: { id: item.id, item: next },
       text: () => [`${item.id}: ${flags.unset === true ? `removed ${key}` : `${key} set`}`],
     });
