@@ -47,6 +47,7 @@ vi.mock("../../src/core/worklog/ops/lint.js", async (importOriginal) => recorded
 vi.mock("../../src/core/worklog/ops/render.js", async (importOriginal) => recorded(await importOriginal<Record<string, unknown>>()));
 vi.mock("../../src/core/worklog/ops/import.js", async (importOriginal) => recorded(await importOriginal<Record<string, unknown>>()));
 vi.mock("../../src/core/worklog/ops/add.js", async (importOriginal) => recorded(await importOriginal<Record<string, unknown>>()));
+vi.mock("../../src/core/worklog/ops/edit.js", async (importOriginal) => recorded(await importOriginal<Record<string, unknown>>()));
 vi.mock("../../src/core/validate/fix.js", async (importOriginal) => recorded(await importOriginal<Record<string, unknown>>()));
 
 vi.mock("../../src/core/store/transaction.js", () => ({
@@ -251,6 +252,7 @@ const READ_ROWS: ReadRow[] = [
       done: true,
     },
   },
+  { argv: ["log", "list", "--json"], fn: "listItems", options: {} },
 ];
 
 describe("argv -> the core use case it calls", () => {

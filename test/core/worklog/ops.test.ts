@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { ExitCode } from "../../../src/core/errors.js";
 import { findSpecsDir } from "../../../src/core/store/discovery.js";
 import { addWorkItem } from "../../../src/core/worklog/ops/add.js";
+import { listItems, markItemDone, parseTags, setItemField } from "../../../src/core/worklog/ops/edit.js";
 import { importLogs } from "../../../src/core/worklog/ops/import.js";
 import { lintLogs } from "../../../src/core/worklog/ops/lint.js";
 import { renderLogFile } from "../../../src/core/worklog/ops/render.js";
@@ -133,5 +134,40 @@ describe("addWorkItem", () => {
     const { dir, loc } = project();
     await expect(addWorkItem({ loc, cwd: dir, env: ENV, ...base, title: "" })).rejects.toMatchObject({ code: "work-item-invalid" });
     expect(existsSync(join(dir, "work-items"))).toBe(false);
+  });
+});
+
+describe("setItemField, markItemDone, listItems", () => {
+  const base = { title: "Edit me", owner: "me", spec: "docs/x.md", summary: "s", extra: [], tags: [], done: false };
+
+  it("sets and removes fields, title and tags, and lists the result", async () => {
+    const { dir, loc } = project();
+    const { item } = await addWorkItem({ loc, cwd: dir, env: ENV, ...base, next: "later" });
+    await setItemField({ loc, cwd: dir, id: item.id, key: "tags", value: "ui, [auth],," });
+    await setItemField({ loc, cwd: dir, id: item.id, key: "title", value: "Edited" });
+    const { before, item: after } = await setItemField({ loc, cwd: dir, id: item.id, key: "Next" });
+    expect(before.fields.some((f) => f.key === "Next")).toBe(true);
+    expect(after).toMatchObject({ title: "Edited", tags: ["UI", "AUTH"] });
+    expect(after.fields.some((f) => f.key === "Next")).toBe(false);
+    expect(listItems({ loc, cwd: dir })).toEqual([{ id: item.id, state: "open", title: "Edited", file: `work-items/${item.id}.json` }]);
+  });
+
+  it("checks an item off with today's date, but not while its linked spec is incomplete (unless forced)", async () => {
+    const { dir, loc } = project();
+    const plain = (await addWorkItem({ loc, cwd: dir, env: ENV, ...base })).item;
+    const done = await markItemDone({ loc, cwd: dir, env: ENV, id: plain.id, force: false });
+    expect(done.item.state).toBe("done");
+    expect(done.item.fields.find((f) => f.key === "Done")?.value).toBe("2026-03-01");
+    const linked = (await addWorkItem({ loc, cwd: dir, env: ENV, ...base, title: "Linked", sddSpec: "demo-2026-01-01-001" })).item;
+    await expect(markItemDone({ loc, cwd: dir, env: ENV, id: linked.id, force: false })).rejects.toMatchObject({
+      code: "spec-incomplete",
+      fix: "sdd check-complete demo-2026-01-01-001   # or --force",
+    });
+    const forced = await markItemDone({ loc, cwd: dir, env: ENV, id: linked.id, force: true, date: "2026-02-27" });
+    expect(forced.item.fields.find((f) => f.key === "Done")?.value).toBe("2026-02-27");
+  });
+
+  it("parses tags as stored", () => {
+    expect(parseTags(" [bug], ui ,, Auth")).toEqual(["BUG", "UI", "AUTH"]);
   });
 });
