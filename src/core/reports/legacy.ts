@@ -2,7 +2,6 @@
  * Reports of the Python tool's read-only agent commands (get-task, list-blockers,
  * query-tasks, spec-stats), answered with sdd's one definition of counts and completion.
  */
-import { readFileSync } from "node:fs";
 import { getNode } from "../mutations/node.js";
 import { isObject, type JsonObject, type SpecNode } from "../spec/model.js";
 import * as q from "../spec/queries.js";
@@ -111,8 +110,9 @@ export interface SpecStats {
 
 export function specStats(o: SpecReportOptions): SpecStats {
   const { s, doc, h } = open(o);
-  const bytes = readFileSync(s.ref.file);
-  const text = bytes.toString("utf8");
+  // The text as read (strict UTF-8, so its bytes are exactly the file's, less any BOM).
+  const text = s.loaded.text;
+  const size = Buffer.byteLength(text, "utf8") + (s.loaded.bom ? 3 : 0);
   const count = (type: string): number => Object.values(h).filter((n) => isObject(n) && n.type === type).length;
   const p = q.progressOf(doc);
   const summary = {
@@ -127,7 +127,7 @@ export function specStats(o: SpecReportOptions): SpecStats {
   const stats = {
     spec_file: s.ref.file,
     exists: true,
-    file_size: bytes.length,
+    file_size: size,
     line_count: text.split("\n").length - (text.endsWith("\n") ? 1 : 0),
     phase_count: summary.phase_count,
     task_count: summary.task_count,

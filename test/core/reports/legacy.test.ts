@@ -1,3 +1,5 @@
+import { statSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { getTask, listBlockers, queryTasks, specStats } from "../../../src/core/reports/legacy.js";
 import { prepareTask } from "../../../src/core/reports/prepare.js";
@@ -65,6 +67,15 @@ describe("specStats", () => {
     expect(r.stats.line_count).toBeGreaterThan(10);
     expect(r.stats.file_size).toBeGreaterThan(r.stats.line_count);
     expect(r.stats.state_info).toMatchObject({ total_tasks: 3, completed_tasks: 1, progress_percentage: 33 });
+  });
+
+  it("gives the file's size in bytes, a byte order mark and multi-byte characters included", () => {
+    const spec = makeSpec(ID, (s) => (s.title = "Ünïcödé ✓"));
+    const raw = "\uFEFF" + JSON.stringify(spec, null, 2) + "\n";
+    const dir = specsTree([{ spec, raw }]);
+    const r = specStats({ loc: findSpecsDir({ cwd: dir, env: {} }), spec: ID, cwd: dir, env: {} });
+    expect(r.stats.file_size).toBe(statSync(join(dir, "specs", "active", `${ID}.json`)).size);
+    expect(r.stats.line_count).toBe(raw.split("\n").length - 1);
   });
 });
 
