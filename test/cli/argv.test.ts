@@ -141,6 +141,14 @@ const ROWS: Row[] = [
     check: (p) => expect(p.moveTo).toBe("completed"),
   },
   {
+    argv: ["sync-metadata", SPEC],
+    command: "sync-metadata",
+    check: (p) => {
+      expect(op(p.ops, "/metadata/progress_percentage")).toBe(0);
+      expect(op(p.ops, "/metadata/current_phase")).toBe("phase-1");
+    },
+  },
+  {
     argv: ["move-spec", SPEC, "archived"],
     command: "move-spec",
     check: (p) => expect(p.moveTo).toBe("archived"),
