@@ -1,5 +1,6 @@
 /** What claim, release and renew share: the agent, the lease, the remote, and the exit code of an outcome. */
 import { Option, type Command } from "commander";
+import { exitCodeFor } from "../core/findings.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
 export interface ClaimFlags extends GlobalOptions {
@@ -24,9 +25,7 @@ export function agentOf(flags: { agent?: string | undefined }, env: NodeJS.Proce
 
 /** claimed/released/renewed: 0; nothing to claim: 1; held by another agent or lost the race: 3. */
 export function outcomeExitCode(outcome: string): number {
-  if (outcome === "held") return 3;
-  if (outcome === "none") return 1;
-  return 0;
+  return exitCodeFor({ conflict: outcome === "held", unmet: outcome === "none" });
 }
 
 /**

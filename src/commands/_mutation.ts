@@ -3,7 +3,7 @@ import { Option, type Command } from "commander";
 import type { Operation } from "fast-json-patch";
 import type { Plan, PlanContext, TransactionResult } from "../core/store/transaction.js";
 import { journaledTypesOf } from "../core/spec/model.js";
-import { SddError, UsageError } from "../core/errors.js";
+import { ExitCode, SddError, UsageError } from "../core/errors.js";
 import { errorPayload } from "../ui/envelope.js";
 import type { Style } from "../ui/style.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
@@ -91,7 +91,7 @@ export async function runMutation<T extends object>(
   }
   ctx.report({
     command,
-    exitCode: 0,
+    exitCode: ExitCode.ok,
     ...(legacy === undefined ? {} : { legacy: legacy.ok(result) }),
     payload: {
       spec_id: result.spec_id,

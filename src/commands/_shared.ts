@@ -3,7 +3,7 @@
  * in, and the one place results are rendered.
  */
 import { Command, Option } from "commander";
-import { UsageError } from "../core/errors.js";
+import { ExitCode, UsageError } from "../core/errors.js";
 import type { Finding } from "../core/findings.js";
 import { loadOutputPrefs } from "../core/store/output-prefs.js";
 import { envelope, overlay } from "../ui/envelope.js";
@@ -75,7 +75,7 @@ export class CliContext {
   format: OutputFormat = "text";
   /** JSON in the Python tool's shape (--compat, or the config), not the envelope. */
   compat = false;
-  exitCode = 0;
+  exitCode: number = ExitCode.ok;
   runner: CliRunner | undefined;
   private noColor = false;
   /** The least severe finding printed in text and GitHub output (JSON and SARIF keep all). */

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { ExitCode } from "../core/errors.js";
 import type { DepsReport } from "../core/spec/queries.js";
 import { legacyDeps } from "../ui/legacy.js";
 import { locateSpecs } from "./_read.js";
@@ -14,30 +15,18 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (spec: string, task: string | undefined, flags: GlobalOptions) => {
     ctx.setGlobals(flags, ["text", "json"]);
     const loc = await locateSpecs(ctx, flags);
-    const [{ openSpec }, q, { getNode }] = await Promise.all([
-      import("../core/store/spec-set.js"),
-      import("../core/spec/queries.js"),
-      import("../core/mutations/node.js"),
-    ]);
-    const s = openSpec(loc, spec, ctx.cwd);
-    const doc = s.loaded.value as Record<string, unknown>;
-    const h = q.hierarchyOf(doc);
-    if (task !== undefined) getNode(doc, task, s.ref.id, s.shown);
-    const ids = task !== undefined ? [task] : Object.keys(h).filter((id) => q.isWork(h[id]));
-    const reports = ids.map((id) => q.depsOf(doc, id));
+    const { checkDeps } = await import("../core/reports/tasks.js");
+    const r = checkDeps({ loc, spec, cwd: ctx.cwd, env: ctx.env, ...(task === undefined ? {} : { task }) });
+    const h = r.hierarchy;
     ctx.report({
       command: "check-deps",
-      exitCode: 0,
-      payload: task !== undefined ? { spec_id: s.ref.id, ...reports[0] } : { spec_id: s.ref.id, tasks: reports },
-      // The Python tool listed type=task nodes only when no task was given.
-      legacy:
-        task !== undefined
-          ? legacyDeps(h, reports[0] as DepsReport)
-          : reports.filter((r) => (h[r.task_id] as { type?: unknown } | undefined)?.type === "task").map((r) => legacyDeps(h, r)),
+      exitCode: ExitCode.ok,
+      payload: task !== undefined ? { spec_id: r.spec_id, ...r.reports[0] } : { spec_id: r.spec_id, tasks: r.reports },
+      legacy: task !== undefined ? legacyDeps(h, r.reports[0] as DepsReport) : r.task_reports.map((d) => legacyDeps(h, d)),
       text: () =>
-        reports.map((r) => {
-          const waiting = r.blocked_by.filter((b) => b.status !== "completed");
-          return `${r.task_id}: ${r.can_start ? "can start" : `waits for ${waiting.map((b) => `${b.id} [${b.status}]`).join(", ")}`}${r.blocks.length > 0 ? `; blocks ${r.blocks.map((b) => b.id).join(", ")}` : ""}`;
+        r.reports.map((d) => {
+          const waiting = d.blocked_by.filter((b) => b.status !== "completed");
+          return `${d.task_id}: ${d.can_start ? "can start" : `waits for ${waiting.map((b) => `${b.id} [${b.status}]`).join(", ")}`}${d.blocks.length > 0 ? `; blocks ${d.blocks.map((b) => b.id).join(", ")}` : ""}`;
         }),
     });
   });

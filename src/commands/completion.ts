@@ -1,4 +1,5 @@
 import { Argument, type Command } from "commander";
+import { ExitCode } from "../core/errors.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
 export function register(program: Command, ctx: CliContext): void {
@@ -15,7 +16,7 @@ export function register(program: Command, ctx: CliContext): void {
     const { completionScript } = await import("../ui/completion.js");
     const root = program;
     const script = completionScript(root, shell);
-    ctx.report({ command: "completion", exitCode: 0, payload: { shell, script }, text: () => [script.trimEnd()] });
+    ctx.report({ command: "completion", exitCode: ExitCode.ok, payload: { shell, script }, text: () => [script.trimEnd()] });
   });
 
   // What the scripts call on TAB: the candidates for the last word, one per line. Hidden:

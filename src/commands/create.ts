@@ -1,4 +1,5 @@
 import { Option, type Command } from "commander";
+import { ExitCode } from "../core/errors.js";
 import { SPEC_FOLDERS } from "../core/spec/model.js";
 import { collect, withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
@@ -56,7 +57,7 @@ export function register(program: Command, ctx: CliContext): void {
     });
     ctx.report({
       command: "create",
-      exitCode: 0,
+      exitCode: ExitCode.ok,
       payload: { spec_id: r.spec_id, file: r.file, folder: flags.folder },
       text: () => [`created ${r.spec_id}: ${r.file}`],
     });

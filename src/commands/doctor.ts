@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { exitCodeFor } from "../core/findings.js";
 import { locateSpecs } from "./_read.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
@@ -29,7 +30,7 @@ export function register(program: Command, ctx: CliContext): void {
     const open = problems.filter((p) => !p.fixed);
     ctx.report({
       command: "doctor",
-      exitCode: open.length > 0 ? 1 : 0,
+      exitCode: exitCodeFor({ unmet: open.length > 0 }),
       payload: { specs_dir: loc.specsDir, problems, fixed: problems.length - open.length, remaining: open.length },
       text: (style) => [
         ...problems.flatMap((p) => [

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { UsageError } from "../core/errors.js";
+import { ExitCode, UsageError } from "../core/errors.js";
+import { locateSpecs } from "./_read.js";
 import { formatPatch } from "./_mutation.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
@@ -16,26 +17,19 @@ export function register(program: Command, ctx: CliContext): void {
       .option("--limit <n>", "only the newest n entries"),
   ).action(async (spec: string, flags: HistoryFlags) => {
     ctx.setGlobals(flags, ["text", "json"]);
-    const [{ findSpecsDir, resolveSpec }, { readHistory }] = await Promise.all([
-      import("../core/store/discovery.js"),
-      import("../core/store/history.js"),
-    ]);
-    const loc = findSpecsDir({ cwd: ctx.cwd, specsDir: flags.specsDir, path: flags.path, env: ctx.env });
-    const ref = resolveSpec(spec, loc.specsDir, ctx.cwd);
-    let entries = readHistory(loc.specsDir, ref.id);
-    if (flags.limit !== undefined) {
-      const n = Number(flags.limit);
-      if (!Number.isInteger(n) || n < 1)
-        throw new UsageError(`--limit ${JSON.stringify(flags.limit)}: give a whole number of entries, 1 or more`);
-      entries = entries.slice(-n);
-    }
+    const limit = flags.limit === undefined ? undefined : Number(flags.limit);
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
+      throw new UsageError(`--limit ${JSON.stringify(flags.limit)}: give a whole number of entries, 1 or more`);
+    const loc = await locateSpecs(ctx, flags);
+    const { historyReport } = await import("../core/reports/tasks.js");
+    const { spec_id, entries } = historyReport({ loc, spec, cwd: ctx.cwd, ...(limit === undefined ? {} : { limit }) });
     ctx.report({
       command: "history",
-      exitCode: 0,
-      payload: { spec_id: ref.id, entries },
+      exitCode: ExitCode.ok,
+      payload: { spec_id, entries },
       text: (style) =>
         entries.length === 0
-          ? [`${ref.id}: no recorded changes`]
+          ? [`${spec_id}: no recorded changes`]
           : entries.flatMap((e) => [
               `#${e.seq} ${e.timestamp} ${e.command}${e.moved_to === undefined ? "" : ` (moved to ${e.moved_to}/)`}`,
               ...formatPatch(e.patch, style),

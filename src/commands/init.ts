@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { UsageError } from "../core/errors.js";
+import { ExitCode, UsageError } from "../core/errors.js";
 import { PACKAGE_NAME, VERSION } from "../version.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
@@ -74,7 +74,7 @@ export function register(program: Command, ctx: CliContext): void {
       (agents ?? []).some((a) => a.action !== "unchanged");
     ctx.report({
       command: "init",
-      exitCode: 0,
+      exitCode: ExitCode.ok,
       payload: { root, ...r, ...(agents === undefined ? {} : { agents }) },
       text: () => [
         ...r.created.map((f) => `created ${f}`),

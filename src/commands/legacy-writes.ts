@@ -70,17 +70,13 @@ export function registerSyncMetadata(program: Command, ctx: CliContext): void {
       .description("store the computed progress_percentage and current_phase in the spec's metadata (for tools that read them)")
       .argument("<spec>", "spec id or file"),
   ).action(async (spec: string, flags: MutationFlags) => {
-    const [{ planSpecMetadata }, q] = await Promise.all([import("../core/mutations/metadata.js"), import("../core/spec/queries.js")]);
+    const { planSyncMetadata } = await import("../core/mutations/metadata.js");
     await runMutation(
       ctx,
       flags,
       "sync-metadata",
       spec,
-      (c) =>
-        planSpecMetadata(c, {
-          progress_percentage: q.progressOf(c.doc).percentage,
-          current_phase: q.currentPhase(c.doc)?.id ?? null,
-        }),
+      (c) => planSyncMetadata(c),
       (r) => (r.changed ? `${r.spec_id}: metadata synced` : `${r.spec_id}: metadata already in step`),
       {
         ok: (r) => ({

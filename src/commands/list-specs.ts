@@ -1,4 +1,5 @@
 import { Option, type Command } from "commander";
+import { exitCodeFor } from "../core/findings.js";
 import { locateSpecs } from "./_read.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
@@ -19,68 +20,20 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (flags: ListFlags) => {
     ctx.setGlobals(flags, ["text", "json"]);
     const loc = await locateSpecs(ctx, flags);
-    const [{ openSpecs }, q] = await Promise.all([import("../core/store/spec-set.js"), import("../core/spec/queries.js")]);
-    const { specs, unreadable } = openSpecs(loc, [], ctx.cwd);
-    const want = (folder: string | undefined): boolean => flags.status === "all" || folder === flags.status;
-    const rows = specs
-      .filter((s) => want(s.ref.folder))
-      .map((s) => {
-        const p = q.progressOf(s.loaded.value);
-        return {
-          spec_id: s.ref.id,
-          status: s.ref.folder ?? null,
-          title: q.specTitle(s.loaded.value),
-          progress_percentage: p.percentage,
-          total_tasks: p.total_tasks,
-          completed_tasks: p.completed_tasks,
-          complete: p.complete,
-          file: s.shown,
-        };
-      });
-    const broken = unreadable
-      .filter((u) => want(u.ref.folder))
-      .map((u) => ({ spec_id: u.ref.id, status: u.ref.folder ?? null, file: u.shown, error: u.error.message }));
-    const meta = (doc: unknown): Record<string, unknown> => {
-      const m = (doc as { metadata?: unknown }).metadata;
-      return m !== null && typeof m === "object" ? (m as Record<string, unknown>) : {};
-    };
-    // The Python tool's order: active specs first, then by progress, highest first.
-    const legacy = specs
-      .filter((s) => want(s.ref.folder))
-      .map((s, i) => {
-        const p = q.progressOf(s.loaded.value);
-        const m = meta(s.loaded.value);
-        const row: Record<string, unknown> = {
-          spec_id: s.ref.id,
-          status: s.ref.folder ?? null,
-          title: q.specTitle(s.loaded.value),
-          total_tasks: p.total_tasks,
-          completed_tasks: p.completed_tasks,
-          progress_percentage: p.percentage,
-          // As stored (progress computes the current phase).
-          current_phase: m.current_phase ?? null,
-          version: m.version ?? null,
-          created_at: m.created_at ?? null,
-          updated_at: m.updated_at ?? null,
-        };
-        if (flags.detailed === true)
-          Object.assign(row, { description: m.description ?? null, author: m.author ?? null, file_path: s.ref.file });
-        return { row, active: s.ref.folder === "active" ? 0 : 1, i };
-      })
-      .sort((a, b) => a.active - b.active || (b.row.progress_percentage as number) - (a.row.progress_percentage as number) || a.i - b.i)
-      .map((x) => x.row);
+    const { listSpecs } = await import("../core/reports/progress.js");
+    const r = listSpecs({ loc, cwd: ctx.cwd, folder: flags.status, detailed: flags.detailed === true });
     ctx.report({
       command: "list-specs",
-      legacy,
-      exitCode: broken.length > 0 ? 4 : 0,
-      payload: { specs_dir: loc.specsDir, specs: rows, unreadable: broken },
+      legacy: r.legacy,
+      exitCode: exitCodeFor({ unreadable: r.unreadable.length }),
+      payload: { specs_dir: r.specs_dir, specs: r.rows, unreadable: r.unreadable },
       text: () => [
-        ...(rows.length === 0 && broken.length === 0 ? ["no specs"] : []),
-        ...rows.map(
-          (r) =>
-            `${(r.status ?? "-").padEnd(9)} ${String(r.progress_percentage).padStart(3)}%  ${r.completed_tasks}/${r.total_tasks}  ${r.spec_id}  ${r.title}`,
+        ...(r.rows.length === 0 && r.unreadable.length === 0 ? ["no specs"] : []),
+        ...r.rows.map(
+          (s) =>
+            `${(s.status ?? "-").padEnd(9)} ${String(s.progress_percentage).padStart(3)}%  ${s.completed_tasks}/${s.total_tasks}  ${s.spec_id}  ${s.title}`,
         ),
-        ...broken.map((b) => `${(b.status ?? "-").padEnd(9)} unreadable  ${b.spec_id}: ${b.error}`),
+        ...r.unreadable.map((b) => `${(b.status ?? "-").padEnd(9)} unreadable  ${b.spec_id}: ${b.error}`),
       ],
     });
   });

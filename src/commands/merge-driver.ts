@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { exitCodeFor } from "../core/findings.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
 /** A value for a one-line message: JSON, shortened; a deleted value says so. */
@@ -36,7 +37,7 @@ export function register(program: Command, ctx: CliContext): void {
     }
     ctx.report({
       command: "merge-driver",
-      exitCode: r.merged ? 0 : 1,
+      exitCode: exitCodeFor({ unmet: !r.merged }),
       payload: {
         file: r.file,
         kind: r.kind,

@@ -1,18 +1,7 @@
 import type { Command } from "commander";
+import { exitCodeFor } from "../core/findings.js";
 import { locateSpecs } from "./_read.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
-
-function legacyNext(doc: unknown, task: { id: string; title: string; status: string }): Record<string, unknown> {
-  const h = (doc as { hierarchy?: Record<string, { metadata?: Record<string, unknown> }> }).hierarchy ?? {};
-  const md = h[task.id]?.metadata ?? {};
-  return {
-    task_id: task.id,
-    title: task.title,
-    status: task.status,
-    file_path: md.file_path ?? "",
-    estimated_hours: md.estimated_hours ?? 0,
-  };
-}
 
 export function register(program: Command, ctx: CliContext): void {
   withGlobalOptions(
@@ -25,21 +14,14 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (spec: string, flags: GlobalOptions) => {
     ctx.setGlobals(flags, ["text", "json"]);
     const loc = await locateSpecs(ctx, flags);
-    const [{ openSpec }, q, { claimsOf }] = await Promise.all([
-      import("../core/store/spec-set.js"),
-      import("../core/spec/queries.js"),
-      import("../core/claims/index.js"),
-    ]);
-    const s = openSpec(loc, spec, ctx.cwd);
-    const r = q.nextTask(s.loaded.value);
-    const claims = claimsOf({ specsDir: loc.specsDir, specId: s.ref.id, doc: s.loaded.value, env: ctx.env });
-    // The task offered may already be claimed in another worktree: say so (sdd claim skips it).
-    const heldBy = claims.find((c) => c.live && c.task_id === r.task?.id)?.agent ?? null;
+    const { nextTaskReport } = await import("../core/reports/tasks.js");
+    const r = nextTaskReport({ loc, spec, cwd: ctx.cwd, env: ctx.env });
+    const { claims, held_by: heldBy } = r;
     ctx.report({
       command: "next-task",
-      exitCode: r.task === null ? 1 : 0,
+      exitCode: exitCodeFor({ unmet: r.task === null }),
       payload: {
-        spec_id: s.ref.id,
+        spec_id: r.spec_id,
         task_id: r.task?.id ?? null,
         title: r.task?.title ?? null,
         task: r.task,
@@ -49,14 +31,24 @@ export function register(program: Command, ctx: CliContext): void {
         held_by: heldBy,
         claims,
       },
-      ...(r.task === null ? {} : { legacy: legacyNext(s.loaded.value, r.task) }),
+      ...(r.task === null
+        ? {}
+        : {
+            legacy: {
+              task_id: r.task.id,
+              title: r.task.title,
+              status: r.task.status,
+              file_path: r.metadata.file_path ?? "",
+              estimated_hours: r.metadata.estimated_hours ?? 0,
+            },
+          }),
       text: () =>
         r.task !== null
           ? [
               `${r.task.id} ${r.task.title}${heldBy === null ? "" : ` (claimed by ${heldBy} in another worktree; sdd claim gives the next ready task)`}`,
             ]
           : [
-              `no task available in ${s.ref.id}: ${r.reason ?? ""}`,
+              `no task available in ${r.spec_id}: ${r.reason ?? ""}`,
               ...r.blocked
                 .slice(0, 10)
                 .map(

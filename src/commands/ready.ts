@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { exitCodeFor } from "../core/findings.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
 export function register(program: Command, ctx: CliContext): void {
@@ -15,7 +16,7 @@ export function register(program: Command, ctx: CliContext): void {
     const r = ready({ cwd: ctx.cwd, env: ctx.env, specsDir: flags.specsDir, path: flags.path, specs });
     ctx.report({
       command: "ready",
-      exitCode: r.count === 0 ? 1 : 0,
+      exitCode: exitCodeFor({ unmet: r.count === 0 }),
       payload: { ...r },
       text: (style) => [
         ...(r.count === 0

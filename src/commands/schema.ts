@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { ExitCode } from "../core/errors.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
 export function register(program: Command, ctx: CliContext): void {
@@ -14,7 +15,7 @@ export function register(program: Command, ctx: CliContext): void {
     const schema = readSchema(name);
     ctx.report({
       command: "schema",
-      exitCode: 0,
+      exitCode: ExitCode.ok,
       payload: { name, schema },
       text: () => [JSON.stringify(schema, null, 2)],
     });

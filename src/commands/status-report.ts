@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { ExitCode } from "../core/errors.js";
 import { progressFields } from "../ui/legacy.js";
 import { locateSpecs } from "./_read.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
@@ -12,29 +13,16 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (spec: string, flags: GlobalOptions) => {
     ctx.setGlobals(flags, ["text", "json"]);
     const loc = await locateSpecs(ctx, flags);
-    const [{ openSpec, journaledTypes }, q, { findUnjournaled }, { childrenOf, own, isObject, incompleteWork }] = await Promise.all([
-      import("../core/store/spec-set.js"),
-      import("../core/spec/queries.js"),
-      import("../core/spec/journaling.js"),
-      import("../core/spec/model.js"),
-    ]);
-    const s = openSpec(loc, spec, ctx.cwd);
-    const doc = s.loaded.value;
-    const h = q.hierarchyOf(doc);
-    const overall = q.progressOf(doc);
-    const phases = childrenOf(own(h, "spec-root"))
-      .filter((id) => isObject(own(h, id)))
-      .map((id) => ({ ...q.summarize(h, id), ...q.progressOf(doc, id) }));
-    const counts = q.statusCounts(doc);
-    const open = incompleteWork(h, "spec-root");
-    const unjournaled = findUnjournaled(doc, journaledTypes(loc.config.config));
+    const { statusReport } = await import("../core/reports/progress.js");
+    const r = statusReport({ loc, spec, cwd: ctx.cwd, env: ctx.env });
+    const { overall, phases, counts, unjournaled } = r;
     ctx.report({
       command: "status-report",
-      exitCode: 0,
+      exitCode: ExitCode.ok,
       payload: {
-        spec_id: s.ref.id,
-        title: q.specTitle(doc),
-        folder: s.ref.folder ?? null,
+        spec_id: r.spec_id,
+        title: r.title,
+        folder: r.folder,
         overall_progress: overall,
         phases,
         task_counts: counts,
@@ -43,18 +31,18 @@ export function register(program: Command, ctx: CliContext): void {
         completion_status: {
           is_complete: overall.complete,
           percentage: overall.percentage,
-          incomplete_tasks: open,
+          incomplete_tasks: r.incomplete,
           remaining_tasks: overall.remaining_tasks,
-          can_finalize: overall.complete && unjournaled.length === 0,
+          can_finalize: r.can_finalize,
         },
       },
       legacy: {
-        spec_id: s.ref.id,
-        overall_progress: progressFields(s.ref.id, q.specTitle(doc), q.derivedStatus(doc), overall, q.currentPhase(doc)),
-        phases: phases.map((p) => ({
+        spec_id: r.spec_id,
+        overall_progress: progressFields(r.spec_id, r.title, r.status, overall, r.current_phase),
+        phases: phases.map((p, i) => ({
           id: p.id,
           title: p.title,
-          status: q.derivedStatus(doc, p.id),
+          status: r.phase_statuses[i],
           completed_tasks: p.completed_tasks,
           total_tasks: p.total_tasks,
           percentage: p.percentage,
@@ -71,19 +59,19 @@ export function register(program: Command, ctx: CliContext): void {
         completion_status: {
           is_complete: overall.complete,
           percentage: overall.percentage,
-          incomplete_tasks: open,
-          can_finalize: overall.complete && unjournaled.length === 0,
+          incomplete_tasks: r.incomplete,
+          can_finalize: r.can_finalize,
         },
       },
       text: () =>
         [
-          `${q.specTitle(doc)} (${s.ref.id}, ${s.ref.folder ?? "?"}/)`,
+          `${r.title} (${r.spec_id}, ${r.folder ?? "?"}/)`,
           `  ${overall.completed_tasks}/${overall.total_tasks} tasks, ${overall.percentage}%  pending ${counts.pending}, in progress ${counts.in_progress}, blocked ${counts.blocked}, completed ${counts.completed}`,
           ...phases.map((p) => `  ${p.id.padEnd(12)} [${p.status}] ${p.completed_tasks}/${p.total_tasks} ${p.title}`),
           unjournaled.length === 0
             ? "  journaling: up to date"
-            : `  journaling: ${unjournaled.length} completed node(s) not journaled (sdd check-journaling ${s.ref.id})`,
-          overall.complete && unjournaled.length === 0 ? `  ready: sdd complete-spec ${s.ref.id}` : "",
+            : `  journaling: ${unjournaled.length} completed node(s) not journaled (sdd check-journaling ${r.spec_id})`,
+          r.can_finalize ? `  ready: sdd complete-spec ${r.spec_id}` : "",
         ].filter((l) => l !== ""),
     });
   });

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { exitCodeFor } from "../core/findings.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
 export function register(program: Command, ctx: CliContext): void {
@@ -15,7 +16,7 @@ export function register(program: Command, ctx: CliContext): void {
     const board = statusBoard({ cwd: ctx.cwd, env: ctx.env, specsDir: flags.specsDir, path: flags.path, specs });
     ctx.report({
       command: "status",
-      exitCode: board.unreadable.length > 0 ? 4 : 0,
+      exitCode: exitCodeFor({ unreadable: board.unreadable.length }),
       payload: { ...board },
       text: (style) => renderBoard(board, style),
     });

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
+import { ExitCode } from "../core/errors.js";
 import { rawNode } from "../ui/legacy.js";
-import { escapePointerToken } from "../core/json/source.js";
 import { locateSpecs } from "./_read.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "./_shared.js";
 
@@ -14,27 +14,14 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (spec: string, task: string, flags: GlobalOptions) => {
     ctx.setGlobals(flags, ["text", "json"]);
     const loc = await locateSpecs(ctx, flags);
-    const [{ openSpec }, q, { getNode }, { claimsOf }] = await Promise.all([
-      import("../core/store/spec-set.js"),
-      import("../core/spec/queries.js"),
-      import("../core/mutations/node.js"),
-      import("../core/claims/index.js"),
-    ]);
-    const s = openSpec(loc, spec, ctx.cwd);
-    const doc = s.loaded.value as Record<string, unknown>;
-    const node = getNode(doc, task, s.ref.id, s.shown);
-    const p = q.progressOf(doc, task);
-    const deps = q.depsOf(doc, task);
-    const journal = (Array.isArray(doc.journal) ? (doc.journal as unknown[]) : []).filter(
-      (e) => typeof e === "object" && e !== null && (e as { task_id?: unknown }).task_id === task,
-    );
-    const claim = claimsOf({ specsDir: loc.specsDir, specId: s.ref.id, doc, env: ctx.env }).find((c) => c.task_id === task) ?? null;
-    const pos = s.loaded.source.locate(`/hierarchy/${escapePointerToken(task)}`);
+    const { taskInfo } = await import("../core/reports/tasks.js");
+    const r = taskInfo({ loc, spec, task, cwd: ctx.cwd, env: ctx.env });
+    const { node, progress: p, deps, journal, claim } = r;
     ctx.report({
       command: "task-info",
-      exitCode: 0,
+      exitCode: ExitCode.ok,
       payload: {
-        spec_id: s.ref.id,
+        spec_id: r.spec_id,
         id: task,
         ...node,
         progress: p,
@@ -42,12 +29,12 @@ export function register(program: Command, ctx: CliContext): void {
         prerequisites: deps.blocked_by,
         journal_entries: journal,
         claim,
-        file: s.shown,
-        line: pos.line,
+        file: r.file,
+        line: r.line,
       },
       legacy: { ...rawNode(node), id: task },
       text: () => [
-        `${task} [${String(node.status)}] ${String(node.title)}  (${node.type}, ${s.shown}:${pos.line})`,
+        `${task} [${String(node.status)}] ${String(node.title)}  (${node.type}, ${r.file}:${r.line})`,
         `  parent: ${String(node.parent)}; ${p.completed_tasks}/${p.total_tasks} tasks`,
         ...Object.entries(node.metadata ?? {}).map(([k, v]) => `  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`),
         ...deps.blocked_by.map((b) => `  blocked by ${b.id} [${b.status}]${b.via === task ? "" : ` (via ${b.via})`}`),

@@ -1,4 +1,6 @@
 /** A problem found in a file: what every checking command reports (docs/rules.md). */
+import { ExitCode, type ExitCodeValue } from "./errors.js";
+
 export type Severity = "error" | "warning" | "info";
 
 export interface RawFinding {
@@ -53,4 +55,38 @@ export function unreadableFinding(
 /** Messages of read errors start with `file:line:col: `; findings carry the location apart. */
 export function stripLocation(message: string, file: string): string {
   return message.startsWith(file) ? message.slice(file.length).replace(/^(?::\d+:\d+)?:\s*/, "") : message;
+}
+
+/** What a run found, as far as its exit code is concerned. */
+export interface ExitTally {
+  /** Files named on the command line that do not exist: a usage error. */
+  missing?: number;
+  /** Files that could not be read or parsed. */
+  unreadable?: number;
+  /** Findings reported: an error fails the run, a warning only with `strict`. */
+  findings?: readonly RawFinding[];
+  /** Counts of error and warning findings, where the run keeps counts rather than the findings. */
+  errors?: number;
+  warnings?: number;
+  strict?: boolean;
+  /** A precondition failed or another agent holds what was asked for. */
+  conflict?: boolean;
+  /** The command's question came out "no": no task to start, a stale log, open work, a conflict left. */
+  unmet?: boolean;
+}
+
+/**
+ * The one mapping from what a run found to its exit code, most serious first: a missing
+ * file (2) outranks an unreadable one (4), then a conflict (3), then findings or an unmet
+ * check (1).
+ */
+export function exitCodeFor(t: ExitTally): ExitCodeValue {
+  if ((t.missing ?? 0) > 0) return ExitCode.usage;
+  if ((t.unreadable ?? 0) > 0) return ExitCode.unreadable;
+  if (t.conflict === true) return ExitCode.conflict;
+  if (t.unmet === true) return ExitCode.findings;
+  const strict = t.strict === true;
+  if ((t.errors ?? 0) > 0 || (strict && (t.warnings ?? 0) > 0)) return ExitCode.findings;
+  if (t.findings?.some((f) => f.severity === "error" || (strict && f.severity === "warning")) === true) return ExitCode.findings;
+  return ExitCode.ok;
 }

@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import type { CallToolResult, ReadResourceResult, Resource } from "@modelcontextprotocol/sdk/types.js";
 import type { CliIo, CliRunner } from "../commands/_shared.js";
 import { assertSafeSpecId, findSpecsDir, listSpecFiles, resolveSpec, type SpecsLocation } from "../core/store/discovery.js";
-import { DataError, FindingsError, InternalError, NotFoundError, SddError, UsageError } from "../core/errors.js";
+import { DataError, ExitCode, FindingsError, InternalError, NotFoundError, SddError, UsageError } from "../core/errors.js";
 import { readItems, renderItems, worklogPlaces } from "../core/worklog/store.js";
 import { envelope, errorPayload, type Envelope } from "../ui/envelope.js";
 import { VERSION } from "../version.js";
@@ -60,7 +60,7 @@ export async function callTool(tool: Tool, args: unknown, o: McpServerOptions): 
   // Exit 1 is findings (a check that found something, nothing ready): an answer, not a
   // failure. Any other non-zero exit (usage, not found, conflict, unreadable) is a tool
   // error, whether the command threw or reported it (a lost claim).
-  const failed = error !== undefined || (report.exit_code !== 0 && report.exit_code !== 1);
+  const failed = error !== undefined || (report.exit_code !== ExitCode.ok && report.exit_code !== ExitCode.findings);
   const content: CallToolResult["content"] = [];
   if (error !== undefined) {
     content.push({
@@ -185,7 +185,7 @@ export async function serveMcp(o: McpServerOptions): Promise<void> {
     const err = caught instanceof SddError ? caught : new InternalError(caught instanceof Error ? caught.message : String(caught));
     const rpcCode = err.code.endsWith("not-found")
       ? RESOURCE_NOT_FOUND
-      : err.exitCode === 2
+      : err.exitCode === ExitCode.usage
         ? types.ErrorCode.InvalidParams
         : types.ErrorCode.InternalError;
     return new types.McpError(rpcCode, err.message, { ...(errorPayload(err).error as object), exit_code: err.exitCode });

@@ -81,6 +81,7 @@ const ALLOWED: Record<string, string[]> = {
   "core/init": [...STORE, "core/worklog"],
   "core/doctor": [...STORE, "core/validate"],
   "core/claims": STORE,
+  "core/reports": [...STORE, "core/claims"],
   // The MCP server runs the commands through the CLI it is handed, never by importing it.
   mcp: [
     ...STORE,

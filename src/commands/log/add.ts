@@ -1,6 +1,7 @@
 import type { Command } from "commander";
+import { ExitCode, UsageError } from "../../core/errors.js";
+import { locateSpecs } from "../_read.js";
 import { collect, withGlobalOptions, type CliContext, type GlobalOptions } from "../_shared.js";
-import { worklog } from "./_places.js";
 
 interface AddFlags extends GlobalOptions {
   title?: string;
@@ -18,8 +19,6 @@ interface AddFlags extends GlobalOptions {
   done?: boolean;
   lockTimeout?: string;
 }
-
-const code = (v: string): string => (v.startsWith("`") ? v : `\`${v}\``);
 
 export function register(log: Command, ctx: CliContext): void {
   withGlobalOptions(
@@ -42,22 +41,8 @@ export function register(log: Command, ctx: CliContext): void {
       .option("--lock-timeout <duration>", "how long to wait for the lock"),
   ).action(async (flags: AddFlags) => {
     ctx.setGlobals(flags, ["text", "json"]);
-    const { loc, places, store } = await worklog(ctx, flags);
-    const [
-      { required },
-      { createWorkItem, lintWorkItem },
-      { UsageError, FindingsError, ConflictError },
-      { displayPath },
-      { mkdirSync },
-      { parseLockTimeout },
-    ] = await Promise.all([
-      import("../../ui/prompts.js"),
-      import("../../core/worklog/index.js"),
-      import("../../core/errors.js"),
-      import("../../core/paths.js"),
-      import("node:fs"),
-      import("../../core/store/lock.js"),
-    ]);
+    const loc = await locateSpecs(ctx, flags);
+    const [{ required }, { addWorkItem }] = await Promise.all([import("../../ui/prompts.js"), import("../../core/worklog/ops/add.js")]);
     const gate = ctx.promptGate(flags);
     const ask = (value: string | undefined, name: string, message: string): Promise<string> =>
       required(value, name, gate, ctx.prompter, (p) =>
@@ -67,53 +52,39 @@ export function register(log: Command, ctx: CliContext): void {
     const owner = await ask(flags.owner, "--owner", "Owner");
     const spec = await ask(flags.spec, "--spec", "Spec (path of the work-item document)");
     const summary = await ask(flags.summary, "--summary", "Summary");
-    const fields: { key: string; value: string }[] = [{ key: "Spec", value: code(spec) }];
-    if (flags.sddSpec !== undefined) fields.push({ key: "SDD Spec", value: code(flags.sddSpec) });
-    fields.push({ key: "Owner", value: owner });
-    if (flags.branch !== undefined) fields.push({ key: "Branch", value: code(flags.branch) });
-    fields.push({ key: "Summary", value: summary });
-    if (flags.tests !== undefined) fields.push({ key: "Tests", value: flags.tests });
-    if (flags.risks !== undefined) fields.push({ key: "Risks", value: flags.risks });
-    if (flags.next !== undefined) fields.push({ key: "Next", value: flags.next });
-    if (flags.blocker !== undefined) fields.push({ key: "Blocker", value: flags.blocker });
-    for (const f of flags.field) {
+    const extra = flags.field.map((f) => {
       const m = /^([^:]+):\s*(.*)$/.exec(f);
       if (m?.[1] === undefined) throw new UsageError(`--field ${JSON.stringify(f)}: write it as "Key: value"`);
-      fields.push({ key: m[1].trim(), value: m[2] ?? "" });
-    }
-    const tags = flags.tag.map((t) => t.replace(/^\[|\]$/g, "").toUpperCase());
-    const init = { title, tags, state: flags.done === true ? ("done" as const) : ("open" as const), fields };
-    let item = createWorkItem(init, { today: store.today(ctx.env), existingIds: store.allIds(places) });
-    const problems = lintWorkItem(item, {});
-    const schema = problems.filter((f) => f.code === "log-schema");
-    if (schema.length > 0)
-      throw new FindingsError(
-        "work-item-invalid",
-        `the work item would be invalid: ${schema.map((f) => `${f.pointer}: ${f.message}`).join("; ")}`,
-      );
-    mkdirSync(places.dir, { recursive: true });
-    // Another `sdd log add` may take the same id between reading the folder and writing
-    // (same title, same day): take the next free id and try again.
-    const tried = new Set<string>();
-    let file: string;
-    for (;;) {
-      try {
-        file = await store.saveItem(places, item, {
-          create: true,
-          lockTimeoutMs: parseLockTimeout(flags.lockTimeout, loc.config.config.lockTimeoutMs),
-        });
-        break;
-      } catch (err) {
-        if (!(err instanceof ConflictError && err.code === "item-exists") || tried.size >= 1000) throw err;
-        tried.add(item.id);
-        item = createWorkItem(init, { today: store.today(ctx.env), existingIds: [...store.allIds(places), ...tried] });
-      }
-    }
+      return { key: m[1].trim(), value: m[2] ?? "" };
+    });
+    const optional = {
+      sddSpec: flags.sddSpec,
+      branch: flags.branch,
+      tests: flags.tests,
+      risks: flags.risks,
+      next: flags.next,
+      blocker: flags.blocker,
+    };
+    const given = Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined));
+    const { item, file } = await addWorkItem({
+      loc,
+      cwd: ctx.cwd,
+      env: ctx.env,
+      title,
+      owner,
+      spec,
+      summary,
+      ...given,
+      extra,
+      tags: flags.tag,
+      done: flags.done === true,
+      ...(flags.lockTimeout === undefined ? {} : { lockTimeout: flags.lockTimeout }),
+    });
     ctx.report({
       command: "log add",
-      exitCode: 0,
-      payload: { id: item.id, file: displayPath(file, ctx.cwd), item },
-      text: () => [`added ${item.id}: ${displayPath(file, ctx.cwd)}`, "next: sdd log render"],
+      exitCode: ExitCode.ok,
+      payload: { id: item.id, file, item },
+      text: () => [`added ${item.id}: ${file}`, "next: sdd log render"],
     });
   });
 }

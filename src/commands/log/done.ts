@@ -1,6 +1,7 @@
 import type { Command } from "commander";
+import { ExitCode } from "../../core/errors.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "../_shared.js";
-import { worklog } from "./_places.js";
+import { locateSpecs } from "../_read.js";
 
 interface DoneFlags extends GlobalOptions {
   date?: string;
@@ -17,35 +18,24 @@ export function register(log: Command, ctx: CliContext): void {
       .option("--force", "mark done even if the linked spec is not complete"),
   ).action(async (id: string, flags: DoneFlags) => {
     ctx.setGlobals(flags, ["text", "json"]);
-    const { loc, places, store } = await worklog(ctx, flags);
-    const [{ markDone, fieldValue }, { FindingsError }] = await Promise.all([
-      import("../../core/worklog/index.js"),
-      import("../../core/errors.js"),
+    const loc = await locateSpecs(ctx, flags);
+    const [{ markItemDone }, { fieldValue }] = await Promise.all([
+      import("../../core/worklog/ops/edit.js"),
+      import("../../core/worklog/model.js"),
     ]);
-    const { item } = store.loadItem(places, id, ctx.cwd);
-    const link = fieldValue(item, "SDD Spec");
-    if (link !== undefined && flags.force !== true) {
-      const spec = store.specResolver(loc, places, ctx.cwd)(link);
-      if (spec !== undefined && !spec.complete) {
-        throw new FindingsError("spec-incomplete", `${item.id} links ${link}, which is not complete; finish it first`, {
-          fix: `${checkCommand(link)}   # or --force`,
-        });
-      }
-    }
-    const { item: next } = await store.updateItem(places, id, ctx.cwd, (current) => markDone(current, flags.date ?? store.today(ctx.env)));
+    const { before: item, item: next } = await markItemDone({
+      loc,
+      cwd: ctx.cwd,
+      env: ctx.env,
+      id,
+      force: flags.force === true,
+      ...(flags.date === undefined ? {} : { date: flags.date }),
+    });
     ctx.report({
       command: "log done",
-      exitCode: 0,
+      exitCode: ExitCode.ok,
       payload: { id: item.id, item: next },
       text: () => [`${item.id}: done (${fieldValue(next, "Done") ?? ""})`],
     });
   });
-}
-
-/** The check-complete command for an SDD Spec link (`id`, `path`, or `id#node`). */
-function checkCommand(link: string): string {
-  const [spec = "", node] = link.replace(/`/g, "").split("#");
-  return node === undefined
-    ? `sdd check-complete ${spec}`
-    : `sdd check-complete ${spec} ${node.startsWith("phase-") ? "--phase" : "--task"} ${node}`;
 }

@@ -1,10 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import type { Command } from "commander";
-import type { Finding } from "../../core/findings.js";
 import { summaryLine } from "../../ui/findings-format.js";
+import { locateSpecs } from "../_read.js";
 import { withGlobalOptions, withSeverityOption, type CliContext, type GlobalOptions } from "../_shared.js";
-import { worklog } from "./_places.js";
 
 export function register(log: Command, ctx: CliContext): void {
   withSeverityOption(
@@ -17,52 +14,18 @@ export function register(log: Command, ctx: CliContext): void {
     ),
   ).action(async (files: string[], flags: GlobalOptions) => {
     ctx.setGlobals(flags, ["text", "json", "github"]);
-    const { loc, places, store } = await worklog(ctx, flags);
-    const [{ isTemplateFile, lintLog }, { displayPath }, { compareFindings, unreadableFinding }, { applyRuleConfig }] = await Promise.all([
-      import("../../core/worklog/index.js"),
-      import("../../core/paths.js"),
-      import("../../core/findings.js"),
-      import("../../core/validate/run.js"),
-    ]);
-    let findings: Finding[] = [];
-    const templates: string[] = [];
-    let unreadable = 0;
-    let missing = 0;
-    if (files.length > 0) {
-      const callbacks = store.lintCallbacks(loc, places, ctx.cwd);
-      for (const f of files) {
-        const abs = resolve(ctx.cwd, f);
-        const shown = displayPath(abs, ctx.cwd);
-        if (!existsSync(abs)) {
-          missing++;
-          findings.push({ code: "file-not-found", severity: "error", message: `${shown}: no such file`, file: shown, pointer: "" });
-          continue;
-        }
-        // A template's entries are placeholders by design.
-        if (isTemplateFile(abs)) {
-          templates.push(shown);
-          continue;
-        }
-        findings.push(...lintLog(readFileSync(abs, "utf8"), { file: shown, ...callbacks }));
-      }
-    } else {
-      const { items, unreadable: bad } = store.readItems(places, ctx.cwd);
-      unreadable = bad.length;
-      for (const b of bad) findings.push(unreadableFinding(b.error, b.file));
-      findings.push(...store.lintStoredItems(loc, places, items, ctx.cwd));
-    }
-    findings = applyRuleConfig(findings, loc.config.config.rules).sort(compareFindings);
-    const errors = findings.filter((f) => f.severity === "error").length;
-    const exitCode = missing > 0 ? 2 : unreadable > 0 ? 4 : errors > 0 ? 1 : 0;
+    const loc = await locateSpecs(ctx, flags);
+    const { lintLogs } = await import("../../core/worklog/ops/lint.js");
+    const r = lintLogs({ loc, cwd: ctx.cwd, files });
     ctx.report({
       command: "log lint",
-      exitCode,
-      payload: { files: files.length > 0 ? files : [displayPath(places.dir, ctx.cwd)], skipped_templates: templates },
-      findings,
+      exitCode: r.exitCode,
+      payload: { files: r.targets, skipped_templates: r.templates },
+      findings: r.findings,
       summaryTitle: "sdd log lint",
       text: () => [
-        ...templates.map((t) => `${t}: a template file; not linted as entries`),
-        summaryLine(findings, files.length > 0 ? `${files.length - templates.length} log file(s) linted` : "work items linted"),
+        ...r.templates.map((t) => `${t}: a template file; not linted as entries`),
+        summaryLine(r.findings, files.length > 0 ? `${files.length - r.templates.length} log file(s) linted` : "work items linted"),
       ],
     });
   });

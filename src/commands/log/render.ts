@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import type { Command } from "commander";
+import { ExitCode } from "../../core/errors.js";
+import { exitCodeFor } from "../../core/findings.js";
+import { locateSpecs } from "../_read.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "../_shared.js";
-import { worklog } from "./_places.js";
 
 interface RenderFlags extends GlobalOptions {
   check?: boolean;
@@ -20,61 +20,28 @@ export function register(log: Command, ctx: CliContext): void {
       .option("--output <file>", "write here instead of the configured log file"),
   ).action(async (flags: RenderFlags) => {
     ctx.setGlobals(flags, ["text", "json"]);
-    const { loc, places, store } = await worklog(ctx, flags);
-    const [{ lineDiff }, { writeFileAtomic }, { displayPath }, { DataError, FindingsError, UsageError }, { writesInside }] =
-      await Promise.all([
-        import("../../core/worklog/text-diff.js"),
-        import("../../core/store/atomic.js"),
-        import("../../core/paths.js"),
-        import("../../core/errors.js"),
-        import("../../core/store/inside.js"),
-      ]);
-    const { items, unreadable } = store.readItems(places, ctx.cwd);
-    const bad = unreadable[0];
-    if (bad !== undefined)
-      throw new DataError(bad.error.code, bad.error.message, {
-        file: bad.file,
-        ...(bad.error.line === undefined ? {} : { line: bad.error.line, column: bad.error.column ?? 1 }),
-      });
-    const invalid = items.find((i) => !i.valid);
-    if (invalid !== undefined) {
-      throw new FindingsError("work-item-invalid", `${invalid.shown}: not a valid work item; nothing was rendered`, {
-        file: invalid.shown,
-        fix: "sdd log lint",
-      });
-    }
-    const target = flags.output !== undefined ? resolve(ctx.cwd, flags.output) : places.logFile;
-    // Paths a user gives never let a write land outside the project.
-    if (flags.check !== true && !writesInside(target, places.root)) {
-      throw new UsageError(`--output ${flags.output ?? ""} is outside the project (${places.root}); nothing was written`, {
-        code: "outside-project",
-      });
-    }
-    const text = store.renderItems(
+    const loc = await locateSpecs(ctx, flags);
+    const { renderLogFile } = await import("../../core/worklog/ops/render.js");
+    const r = renderLogFile({
       loc,
-      places,
-      items.map((i) => i.loaded.value as never),
-      ctx.cwd,
-    );
-    const shown = displayPath(target, ctx.cwd);
-    const current = existsSync(target) ? readFileSync(target, "utf8") : undefined;
-    if (flags.check === true) {
-      const stale = current !== text;
-      const diff = stale ? lineDiff(current ?? "", text, shown) : [];
+      cwd: ctx.cwd,
+      check: flags.check === true,
+      ...(flags.output === undefined ? {} : { output: flags.output }),
+    });
+    if (r.check) {
       ctx.report({
         command: "log render",
-        exitCode: stale ? 1 : 0,
-        payload: { file: shown, up_to_date: !stale, items: items.length, diff },
-        text: () => (stale ? [`${shown} is stale: run sdd log render`, ...diff] : [`${shown} is up to date (${items.length} items)`]),
+        exitCode: exitCodeFor({ unmet: r.stale }),
+        payload: { file: r.file, up_to_date: !r.stale, items: r.items, diff: r.diff },
+        text: () => (r.stale ? [`${r.file} is stale: run sdd log render`, ...r.diff] : [`${r.file} is up to date (${r.items} items)`]),
       });
       return;
     }
-    if (current !== text) writeFileAtomic(target, text);
     ctx.report({
       command: "log render",
-      exitCode: 0,
-      payload: { file: shown, changed: current !== text, items: items.length },
-      text: () => [current === text ? `${shown} already up to date (${items.length} items)` : `rendered ${items.length} items to ${shown}`],
+      exitCode: ExitCode.ok,
+      payload: { file: r.file, changed: r.changed, items: r.items },
+      text: () => [r.changed ? `rendered ${r.items} items to ${r.file}` : `${r.file} already up to date (${r.items} items)`],
     });
   });
 }

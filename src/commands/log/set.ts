@@ -1,6 +1,7 @@
 import type { Command } from "commander";
+import { ExitCode, UsageError } from "../../core/errors.js";
+import { locateSpecs } from "../_read.js";
 import { withGlobalOptions, type CliContext, type GlobalOptions } from "../_shared.js";
-import { worklog } from "./_places.js";
 
 interface SetFlags extends GlobalOptions {
   unset?: boolean;
@@ -17,32 +18,19 @@ export function register(log: Command, ctx: CliContext): void {
       .option("--unset", "remove the field"),
   ).action(async (id: string, key: string, value: string | undefined, flags: SetFlags) => {
     ctx.setGlobals(flags, ["text", "json"]);
-    const { places, store } = await worklog(ctx, flags);
-    const [{ setField, removeField }, { UsageError }] = await Promise.all([
-      import("../../core/worklog/index.js"),
-      import("../../core/errors.js"),
-    ]);
+    const loc = await locateSpecs(ctx, flags);
     if (flags.unset !== true && value === undefined) throw new UsageError(`give a value for ${key}, or --unset`);
-    const tagsOf = (v: string): string[] =>
-      v
-        .split(",")
-        .map((t) =>
-          t
-            .trim()
-            .replace(/^\[|\]$/g, "")
-            .toUpperCase(),
-        )
-        .filter((t) => t !== "");
-    const { before: item, item: next } = await store.updateItem(places, id, ctx.cwd, (current) => {
-      if (flags.unset === true) return removeField(current, key);
-      const v = value ?? "";
-      if (key === "title") return { ...current, title: v };
-      if (key === "tags") return { ...current, tags: tagsOf(v) };
-      return setField(current, key, v);
+    const { setItemField } = await import("../../core/worklog/ops/edit.js");
+    const { before: item, item: next } = await setItemField({
+      loc,
+      cwd: ctx.cwd,
+      id,
+      key,
+      ...(flags.unset === true || value === undefined ? {} : { value }),
     });
     ctx.report({
       command: "log set",
-      exitCode: 0,
+      exitCode: ExitCode.ok,
       payload: { id: item.id, item: next },
       text: () => [`${item.id}: ${flags.unset === true ? `removed ${key}` : `${key} set`}`],
     });

@@ -13,8 +13,8 @@ import { join, resolve } from "node:path";
 import { writeFileAtomic } from "../store/atomic.js";
 import { writesInside } from "../store/inside.js";
 import type { SpecsLocation } from "../store/discovery.js";
-import { DataError, ExitCode, type ExitCodeValue } from "../errors.js";
-import { unreadableFinding, type Finding } from "../findings.js";
+import { DataError, type ExitCodeValue } from "../errors.js";
+import { exitCodeFor, unreadableFinding, type Finding } from "../findings.js";
 import { findUnjournaled, unjournaledFindings, type UnjournaledNode } from "../spec/journaling.js";
 import { displayPath } from "../paths.js";
 import { journaledTypes, openSpecs } from "../store/spec-set.js";
@@ -149,7 +149,7 @@ export function runCheckJournaling(o: CheckJournalingOptions): CheckJournalingRe
     for (const u of unjournaled) u.baselined = true;
   }
   const baselined = unjournaled.filter((u) => u.baselined).length;
-  const exitCode = unreadable.length > 0 ? ExitCode.unreadable : findings.length > 0 ? ExitCode.findings : ExitCode.ok;
+  const exitCode = exitCodeFor({ unreadable: unreadable.length, unmet: findings.length > 0 });
   return {
     findings,
     unjournaled,

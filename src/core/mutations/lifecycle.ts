@@ -7,7 +7,8 @@ import jsonpatch, { type Operation } from "fast-json-patch";
 import { ConflictError, FindingsError, UsageError } from "../errors.js";
 import { findUnjournaled } from "../spec/journaling.js";
 import { hierarchyOf } from "../spec/queries.js";
-import { computeCounts, incompleteWork, isObject, ROOT_ID, SPEC_FOLDERS, type JsonObject, type SpecFolder } from "../spec/model.js";
+import { incompleteWork, isObject, SPEC_FOLDERS, type JsonObject, type SpecFolder } from "../spec/model.js";
+import { workCounts } from "../spec/rollup.js";
 import type { Plan, PlanContext } from "../spec/plan.js";
 
 export function parseFolder(value: string): SpecFolder {
@@ -34,7 +35,7 @@ export function assertCompletable(ctx: PlanContext, journaledTypes: ReadonlySet<
   if (force) return;
   const h = hierarchyOf(ctx.doc);
   const open = incompleteWork(h);
-  if ((computeCounts(h).get(ROOT_ID)?.total ?? 0) === 0) {
+  if (workCounts(h).total === 0) {
     throw new FindingsError(
       "spec-incomplete",
       `spec ${JSON.stringify(ctx.ref.id)} is not complete: it holds no work (no task, subtask or verify step)`,

@@ -3,6 +3,7 @@ import jsonpatch, { type Operation } from "fast-json-patch";
 import { UsageError } from "../errors.js";
 import { BLOCKER_KEYS, CLAIM_KEYS, isObject, type JsonObject } from "../spec/model.js";
 import type { Plan, PlanContext } from "../spec/plan.js";
+import { currentPhase, progressOf } from "../spec/queries.js";
 import { editNode, getNode } from "./node.js";
 
 export interface RevisionInput {
@@ -77,4 +78,9 @@ export function planSpecMetadata(ctx: PlanContext, set: JsonObject): Plan<{ upda
     ? jsonpatch.compare(before, md).map((op) => ({ ...op, path: "/metadata" + op.path }) as Operation)
     : [{ op: "add", path: "/metadata", value: md }];
   return { ops, result: { updated_fields: Object.keys(set) } };
+}
+
+/** Store the computed progress and current phase in the spec's metadata (for tools that read them, not compute them). */
+export function planSyncMetadata(ctx: PlanContext): Plan<{ updated_fields: string[] }> {
+  return planSpecMetadata(ctx, { progress_percentage: progressOf(ctx.doc).percentage, current_phase: currentPhase(ctx.doc)?.id ?? null });
 }

@@ -2,7 +2,8 @@
 import jsonpatch, { type Operation } from "fast-json-patch";
 import { NotFoundError, UsageError } from "../errors.js";
 import { escapePointerToken } from "../json/source.js";
-import { childrenOf, computeCounts, isObject, own, STATUSES, type JsonObject, type SpecNode, type Status } from "../spec/model.js";
+import { workCounts } from "../spec/rollup.js";
+import { childrenOf, isObject, own, STATUSES, type JsonObject, type SpecNode, type Status } from "../spec/model.js";
 
 export function hierarchyOf(doc: JsonObject, file: string): JsonObject {
   if (!isObject(doc.hierarchy)) throw new NotFoundError("task-not-found", `${file}: the spec has no hierarchy`, { file });
@@ -50,7 +51,7 @@ export function editNode(
 export function workBelow(doc: JsonObject, id: string): { total: number; completed: number } {
   const h = isObject(doc.hierarchy) ? doc.hierarchy : {};
   if (childrenOf(own(h, id)).length === 0) return { total: 0, completed: 0 };
-  return computeCounts(h).get(id) ?? { total: 0, completed: 0 };
+  return workCounts(h, id);
 }
 
 export function appendOp(doc: JsonObject, key: string, value: unknown): Operation[] {

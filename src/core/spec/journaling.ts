@@ -15,6 +15,7 @@ import { escapePointerToken } from "../json/source.js";
 import { hierarchyOf } from "./queries.js";
 import { asText, childrenOf, computeCounts, descendants, isObject, own, ROOT_ID } from "./model.js";
 import { SEVERITY_OF } from "./rules/registry.js";
+import { workCounts } from "./rollup.js";
 
 export interface UnjournaledNode {
   node_id: string;
@@ -57,7 +58,7 @@ export function findUnjournaled(doc: unknown, journaledTypes: ReadonlySet<string
     let result = ownReason(id) === undefined;
     if (!result && !path.has(id)) {
       path.add(id);
-      const kids = [...new Set(childrenOf(own(h, id)))].filter((k) => (counts.get(k)?.total ?? 0) > 0);
+      const kids = [...new Set(childrenOf(own(h, id)))].filter((k) => workCounts(h, k, counts).total > 0);
       result = kids.length > 0 && kids.every((k) => journaled(k, path));
       path.delete(id);
     }

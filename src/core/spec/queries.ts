@@ -5,7 +5,6 @@
 import {
   asText,
   childrenOf,
-  computeCounts,
   dependencyList,
   descendants,
   incompleteWork,
@@ -15,7 +14,7 @@ import {
   WORK_TYPES,
   type JsonObject,
 } from "./model.js";
-import { applyRollup } from "./rollup.js";
+import { applyRollup, percentDone, workCounts } from "./rollup.js";
 
 export interface NodeSummary {
   id: string;
@@ -46,10 +45,10 @@ export function hierarchyOf(doc: unknown): JsonObject {
 
 export function progressOf(doc: unknown, nodeId = ROOT_ID): Progress {
   const h = hierarchyOf(doc);
-  const c = computeCounts(h).get(nodeId) ?? { total: 0, completed: 0 };
+  const c = workCounts(h, nodeId);
   // Work with nothing in it was never done: a node with no work below is never complete.
   const complete = c.total > 0 && incompleteWork(h, nodeId).length === 0;
-  const percentage = c.total === 0 ? 0 : Math.floor((c.completed / c.total) * 100);
+  const percentage = percentDone(c);
   return {
     node_id: nodeId,
     total_tasks: c.total,
@@ -62,11 +61,10 @@ export function progressOf(doc: unknown, nodeId = ROOT_ID): Progress {
 
 export function currentPhase(doc: unknown): (NodeSummary & { completed: number; total: number }) | null {
   const h = hierarchyOf(doc);
-  const counts = computeCounts(h);
   const phases = childrenOf(own(h, ROOT_ID)).filter((id) => isObject(own(h, id)));
   const pick = phases.find((id) => summarize(h, id).status === "in_progress") ?? phases.find((id) => summarize(h, id).status === "pending");
   if (pick === undefined) return null;
-  const c = counts.get(pick) ?? { total: 0, completed: 0 };
+  const c = workCounts(h, pick);
   return { ...summarize(h, pick), completed: c.completed, total: c.total };
 }
 

@@ -13,7 +13,22 @@
  *   needs_journaling and journaled_at.
  */
 import { unescapePointerToken } from "../json/source.js";
-import { childrenFirstOrder, childrenOf, computeCounts, isObject, own, ROOT_ID, type JsonObject } from "./model.js";
+import { childrenFirstOrder, childrenOf, computeCounts, isObject, own, ROOT_ID, type Counts, type JsonObject } from "./model.js";
+
+/**
+ * The roll-up of one node: the completed and total units of work below it (computeCounts:
+ * a leaf task, subtask or verify counts one), the counts every report and every write uses.
+ * `all` reuses counts already computed for the hierarchy.
+ */
+export function workCounts(h: JsonObject, id: string = ROOT_ID, all: Map<string, Counts> = computeCounts(h)): Counts {
+  const c = all.get(id);
+  return c === undefined ? { total: 0, completed: 0 } : { total: c.total, completed: c.completed };
+}
+
+/** Whole percent done, rounded down (99.9% is not done); 0 when there is no work. */
+export function percentDone(c: Counts): number {
+  return c.total === 0 ? 0 : Math.floor((c.completed / c.total) * 100);
+}
 
 export interface RollupOptions {
   timestamp: string;
@@ -101,7 +116,7 @@ export function applyRollup(doc: JsonObject, options: RollupOptions): RollupChan
     if (affected !== undefined && !affected.has(id)) continue;
     const node = own(h, id);
     if (!isObject(node)) continue;
-    const c = counts.get(id) ?? { total: 0, completed: 0 };
+    const c = workCounts(h, id, counts);
     if (node.total_tasks !== c.total) node.total_tasks = c.total;
     if (node.completed_tasks !== c.completed) node.completed_tasks = c.completed;
     if (childrenOf(node).length === 0 || c.total === 0) continue;
@@ -125,8 +140,7 @@ export function applyRollup(doc: JsonObject, options: RollupOptions): RollupChan
   }
   const md = doc.metadata;
   if (isObject(md) && typeof md.progress_percentage === "number" && (affected === undefined || affected.has(ROOT_ID))) {
-    const root = counts.get(ROOT_ID);
-    if (root !== undefined) md.progress_percentage = root.total === 0 ? 0 : Math.floor((root.completed / root.total) * 100);
+    if (counts.has(ROOT_ID)) md.progress_percentage = percentDone(workCounts(h, ROOT_ID, counts));
   }
   return changes;
 }

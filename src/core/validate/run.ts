@@ -6,8 +6,8 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { loadConfig, type SddConfig } from "../store/config.js";
 import { findSpecsDir, folderOf, isSpecsDir, listSpecFiles, resolveSpec } from "../store/discovery.js";
-import { ExitCode, NotFoundError, type ExitCodeValue } from "../errors.js";
-import { compareFindings, type Finding } from "../findings.js";
+import { NotFoundError, type ExitCodeValue } from "../errors.js";
+import { compareFindings, exitCodeFor, type Finding } from "../findings.js";
 import { displayPath } from "../paths.js";
 import { SPEC_FOLDERS, type SpecFolder } from "../spec/model.js";
 import { validateTargets } from "./parallel.js";
@@ -151,7 +151,6 @@ export function runValidate(options: ValidateOptions): ValidateResult {
   }
   const errors = findings.filter((f) => f.severity === "error").length;
   const warnings = findings.filter((f) => f.severity === "warning").length;
-  const exitCode =
-    unreadable > 0 ? ExitCode.unreadable : errors > 0 || (options.strict === true && warnings > 0) ? ExitCode.findings : ExitCode.ok;
+  const exitCode = exitCodeFor({ unreadable, errors, warnings, strict: options.strict === true });
   return { files, findings, summary: { files: files.length, errors, warnings, unreadable }, exitCode };
 }

@@ -3,134 +3,27 @@
  * on a markdown entry (findings carry line numbers) and on a JSON work item (findings carry
  * JSON pointers). The filesystem and the spec store come in as callbacks, so this stays pure.
  */
-import type { Finding, Severity } from "../findings.js";
+import type { Finding } from "../findings.js";
 import { compareFindings } from "../findings.js";
 import { schemaFindings } from "../schema/validate.js";
-import { entryToWorkItem, fieldValue, isIsoDate, layoutFinding, linkTarget, type WorkItem } from "./model.js";
+import { entryToWorkItem, layoutFinding } from "./import.js";
+import { fieldValue, isIsoDate, linkTarget, type WorkItem } from "./model.js";
 import { logEntries, parseLog, type EntryBlock, type HeadingRef, type OtherBlock, type ParsedLog } from "./parse.js";
+import { checkLinkedState, checkLinks } from "./lint-links.js";
+import {
+  DEFAULT_FIELD_PLACEHOLDERS,
+  indexOfKey,
+  LOG_RULES,
+  type ItemContext,
+  type LintItemOptions,
+  type LintOptions,
+  type LogRuleCode,
+  type Target,
+} from "./lint-rules.js";
 
-/** Every rule: its code, severity and a one-line summary (docs/worklog.md has examples). */
-export const LOG_RULES = {
-  "log-schema": { severity: "error", summary: "the JSON work item does not match schemas/work-item.schema.json" },
-  "log-id-mismatch": { severity: "error", summary: "the work item's id differs from its file name" },
-  "log-duplicate-id": { severity: "error", summary: "two work items share an id" },
-  "log-missing-field": {
-    severity: "error",
-    summary: "a required field (Spec, Owner, Summary; Started when open, Done when done) is missing or empty",
-  },
-  "log-date-format": { severity: "error", summary: "Started/Done is not an absolute YYYY-MM-DD date" },
-  "log-checkbox-fields": { severity: "error", summary: "the checkbox disagrees with the dates ([x] without Done, [ ] with Done)" },
-  "log-spec-missing": { severity: "error", summary: "the Spec link does not point to an existing file" },
-  "log-sdd-spec-missing": { severity: "error", summary: "the SDD Spec link does not resolve to a spec" },
-  "log-spec-incomplete": {
-    severity: "error",
-    summary:
-      "a done item's SDD spec (its SDD Spec, its work-item document's SDD spec line, or a spec naming that document) is not complete",
-  },
-  "log-placeholder": { severity: "error", summary: "an entry copied from a template still has placeholders (<TAG>, <YYYY-MM-DD>)" },
-  "log-spec-ambiguous": {
-    severity: "warning",
-    summary: "the entry's work-item document is linked to more than one SDD spec; which one backs the entry is not guessed",
-  },
-  "log-spec-no-work": { severity: "warning", summary: "a done item's linked SDD spec holds no work (no task, subtask or verify step)" },
-  "log-doc-status": { severity: "warning", summary: "the work-item document's Status disagrees with the entry's checkbox" },
-  "log-checkbox-section": {
-    severity: "warning",
-    summary: "the checkbox disagrees with the section ([x] under In progress, [ ] under Done)",
-  },
-  "log-spec-complete-open": { severity: "warning", summary: "an open item's SDD spec is complete and in completed/" },
-  "log-sdd-spec-moved": { severity: "warning", summary: "the SDD Spec path names a folder the spec is no longer in" },
-  "log-link-format": { severity: "warning", summary: "a Spec/SDD Spec value is not one backticked path" },
-  "log-derived-field": { severity: "warning", summary: "a Progress field is typed although the linked SDD spec provides it" },
-  "log-duplicate": { severity: "warning", summary: "two entries have the same title and Spec" },
-  "log-malformed-head": { severity: "warning", summary: "a checkbox line with entry fields whose head is not `- [ ] **[TAG]** Title`" },
-  "log-free-form": { severity: "warning", summary: "free-form text references a work item but is not an entry, so it is not imported" },
-  "log-no-tags": { severity: "warning", summary: "a work item without tags renders a head line that does not re-import" },
-  "log-legacy-format": {
-    severity: "info",
-    summary: "an entry in the older format (bold keys, free bullets): kept verbatim, not checked further",
-  },
-  "log-nested-field": { severity: "info", summary: "a field has nested sub-bullets; details belong in the work-item spec" },
-  "log-key-format": { severity: "info", summary: "a field key is not plain Title Case words (e.g. has a date in it)" },
-  "log-layout": { severity: "info", summary: "an entry is not in the canonical layout; import and render would normalise it" },
-  "log-no-entries": { severity: "info", summary: "the file has no work-item entries" },
-} as const satisfies Record<string, { severity: Severity; summary: string }>;
-
-export type LogRuleCode = keyof typeof LOG_RULES;
-
-/** A spec found by resolveSpec: its lifecycle folder and whether every task is complete. */
-export interface ResolvedSpec {
-  folder: string;
-  complete: boolean;
-  /** The spec id, when known (links that name one spec two ways are one link). */
-  id?: string;
-  /** Completed and total units of work below the linked node, when known. */
-  completed?: number;
-  total?: number;
-}
-
-/** What a work-item document (the `Spec` link target) says about itself. */
-export interface WorkItemDoc {
-  /** The target of its own SDD spec line (`- SDD Spec …: \`…\``), when it has one. */
-  sddSpec?: string;
-  /** Its `Status:` value, when it has one. */
-  status?: string;
-}
-
-export interface LintOptions {
-  /** File name put in findings. */
-  file?: string;
-  /** Whether a repo-relative path (a Spec link target, as written) exists. Without it Spec links are not checked. */
-  exists?: (path: string) => boolean;
-  /** Look up an SDD Spec link target (a path or a spec id). Without it SDD Spec links are not checked. */
-  resolveSpec?: (idOrPath: string) => ResolvedSpec | undefined;
-  /** Read a `Spec` link target (a work-item document) for its own SDD spec line and Status. */
-  workItemDoc?: (path: string) => WorkItemDoc | undefined;
-  /** The ids of the specs whose `metadata.work_item_spec` names this `Spec` link target. */
-  specsClaiming?: (path: string) => string[];
-  /** Fields a team requires per state (`requiredFields` in sdd.config.json), on top of the built-in ones; legacy entries too. */
-  requiredFields?: { open?: readonly string[]; done?: readonly string[] };
-  /** Values that do not count as filling a required field (`fieldPlaceholders`); default DEFAULT_FIELD_PLACEHOLDERS. */
-  fieldPlaceholders?: readonly string[];
-}
-
-/** Values that say "not filled in yet": a required field holding one of them is missing (compared case-insensitively, without a final period). */
-export const DEFAULT_FIELD_PLACEHOLDERS: readonly string[] = [
-  "TBD",
-  "TBA",
-  "TODO",
-  "Pending",
-  "Pending implementation",
-  "Not yet",
-  "-",
-  "?",
-  "...",
-];
-
-export interface LintItemOptions extends LintOptions {
-  /** The JSON file name without `.json`; when given, the id must equal it. */
-  fileStem?: string;
-}
-
-/** What a finding points at inside an item: the head, a property, or a field (its value). */
-interface Target {
-  prop?: "state" | "tags" | "title" | "section" | "fields";
-  field?: number;
-  value?: boolean;
-}
-
-interface ItemContext {
-  item: WorkItem;
-  legacy: boolean;
-  /** Section titles the item sits under, innermost first. */
-  sections: string[];
-  report: (code: LogRuleCode, target: Target, message: string) => void;
-  options: LintOptions;
-}
+export * from "./lint-rules.js";
 
 const REQUIRED = ["Spec", "Owner", "Summary"] as const;
-const SPEC_FOLDERS = ["pending", "active", "completed", "archived"];
-const NOT_APPLICABLE = /^(?:n\/a|none|tbd|-)(?:\W|$)/i;
 const PLAIN_KEY = /^[A-Z][A-Za-z-]*(?: [A-Za-z][A-Za-z-]*)*$/;
 const PLACEHOLDER_WHOLE = /^`?<[^<>`]+>`?$/;
 const DATE_PLACEHOLDER = /<YYYY-MM-DD>/i;
@@ -157,10 +50,6 @@ function sectionKind(titles: readonly string[]): { kind: "done" | "open"; title:
     if (done !== open) return { kind: done ? "done" : "open", title };
   }
   return undefined;
-}
-
-function indexOfKey(item: WorkItem, key: string): number {
-  return item.fields.findIndex((f) => f.key === key);
 }
 
 /** The rules of one item, shared by markdown entries and JSON items. */
@@ -278,157 +167,6 @@ function normalPlaceholder(v: string): string {
 
 function builtInRequired(item: WorkItem): string[] {
   return [...REQUIRED, item.state === "done" ? "Done" : "Started"];
-}
-
-function checkLinks(ctx: ItemContext): void {
-  const { item, report, options } = ctx;
-  const specAt = indexOfKey(item, "Spec");
-  const sddAt = indexOfKey(item, "SDD Spec");
-  const spec = fieldValue(item, "Spec");
-  if (spec !== undefined) {
-    if (!/^`[^`]+`$/.test(spec))
-      report("log-link-format", { field: specAt, value: true }, `Spec ${JSON.stringify(spec)} should be one backticked path`);
-    const target = linkTarget(spec);
-    if (target !== undefined && options.exists !== undefined && !options.exists(target))
-      report("log-spec-missing", { field: specAt, value: true }, `Spec ${target} does not exist`);
-  }
-  const sdd = fieldValue(item, "SDD Spec");
-  const sddTarget = sdd === undefined ? undefined : linkTarget(sdd);
-  if (sdd === undefined || sddTarget === undefined || NOT_APPLICABLE.test(sddTarget)) return;
-  if (!/^`[^`]+`$/.test(sdd))
-    report("log-link-format", { field: sddAt, value: true }, `SDD Spec ${JSON.stringify(sdd)} should be one backticked path or id`);
-  const progressAt = indexOfKey(item, "Progress");
-  if (progressAt >= 0)
-    report(
-      "log-derived-field",
-      { field: progressAt },
-      `Progress is derived from the linked SDD spec when the log is rendered; remove the typed value`,
-    );
-  if (options.resolveSpec === undefined) return;
-  const resolved = options.resolveSpec(sddTarget);
-  if (resolved === undefined) {
-    report("log-sdd-spec-missing", { field: sddAt, value: true }, `SDD Spec ${sddTarget} does not resolve to a spec`);
-    return;
-  }
-  const linkedFolder = sddTarget.split(/[\\/]/).find((part) => SPEC_FOLDERS.includes(part));
-  if (linkedFolder !== undefined && linkedFolder !== resolved.folder)
-    report(
-      "log-sdd-spec-moved",
-      { field: sddAt, value: true },
-      `SDD Spec links ${linkedFolder}/ but the spec is now in ${resolved.folder}/; update the path`,
-    );
-}
-
-const DOC_DONE = /^(?:done|completed?|closed|shipped|finished|merged)$/i;
-const DOC_OPEN =
-  /^(?:draft|active|open|pending|planned|blocked|todo|to[ _-]do|in[ _-]progress|wip|review|in[ _-]review|verification[ _-]pending)$/i;
-
-/** One SDD spec an item is linked to, and which of the three link paths found it. */
-interface Linked {
-  spec: ResolvedSpec;
-  target: string;
-  via: "entry" | "document" | "claim";
-  field: number;
-}
-
-/**
- * The SDD spec behind an item, by the three ways teams link them: the entry's own `SDD Spec`
- * field; else the `Spec` work-item document's own SDD spec line, and the specs whose
- * `metadata.work_item_spec` names that document. Two different specs found for one document
- * are reported (log-spec-ambiguous), not guessed between.
- */
-function linkedSpec(ctx: ItemContext): Linked | undefined {
-  const { item, report, options } = ctx;
-  if (options.resolveSpec === undefined) return undefined;
-  const sdd = fieldValue(item, "SDD Spec");
-  if (sdd !== undefined) {
-    const target = linkTarget(sdd);
-    if (target === undefined || NOT_APPLICABLE.test(target)) return undefined;
-    const spec = options.resolveSpec(target);
-    return spec === undefined ? undefined : { spec, target, via: "entry", field: indexOfKey(item, "SDD Spec") };
-  }
-  const specAt = indexOfKey(item, "Spec");
-  const doc = specAt < 0 ? undefined : linkTarget(fieldValue(item, "Spec") ?? "");
-  if (doc === undefined) return undefined;
-  const found: Linked[] = [];
-  const docLine = options.workItemDoc?.(doc)?.sddSpec;
-  if (docLine !== undefined && !NOT_APPLICABLE.test(docLine)) {
-    const spec = options.resolveSpec(docLine);
-    if (spec === undefined)
-      report(
-        "log-sdd-spec-missing",
-        { field: specAt, value: true },
-        `the work-item document ${doc} names SDD spec ${docLine}, which does not resolve to a spec`,
-      );
-    else found.push({ spec, target: docLine, via: "document", field: specAt });
-  }
-  for (const id of options.specsClaiming?.(doc) ?? []) {
-    const spec = options.resolveSpec(id);
-    if (spec !== undefined) found.push({ spec, target: id, via: "claim", field: specAt });
-  }
-  const ids = [...new Set(found.map((f) => f.spec.id ?? f.target))];
-  if (ids.length > 1) {
-    report(
-      "log-spec-ambiguous",
-      { field: specAt, value: true },
-      `the work-item document ${doc} is linked to ${ids.length} SDD specs (${ids.join(", ")}); add an SDD Spec field to the entry naming the one that backs it`,
-    );
-    return undefined;
-  }
-  return found[0];
-}
-
-function linkPhrase(linked: Linked, name: string): string {
-  if (linked.via === "entry") return `its SDD spec ${name}`;
-  if (linked.via === "document") return `SDD spec ${name} (named by its work-item document)`;
-  return `SDD spec ${name} (whose work_item_spec is its work-item document)`;
-}
-
-/** The checkbox against the linked spec's state, and against the work-item document's Status. */
-function checkLinkedState(ctx: ItemContext): void {
-  const { item, report, options } = ctx;
-  const linked = linkedSpec(ctx);
-  let reported = false;
-  if (linked !== undefined) {
-    const { spec, target, field } = linked;
-    const name = spec.id ?? target;
-    const counts = spec.total === undefined ? "" : ` (${spec.completed ?? 0}/${spec.total} tasks, ${spec.folder || "?"}/)`;
-    if (item.state === "done" && !spec.complete) {
-      reported = true;
-      if (spec.total === 0)
-        report(
-          "log-spec-no-work",
-          { field },
-          `"${item.title}" is done but ${linkPhrase(linked, name)} holds no work (no task, subtask or verify step): nothing in it shows the work was done`,
-        );
-      else
-        report(
-          "log-spec-incomplete",
-          { field },
-          `"${item.title}" is done but ${linkPhrase(linked, name)} is not complete${counts}: finish and complete the spec, or uncheck the entry`,
-        );
-    }
-    if (item.state === "open" && spec.complete && spec.folder === "completed") {
-      reported = true;
-      report(
-        "log-spec-complete-open",
-        { field },
-        `"${item.title}" is open but ${linkPhrase(linked, name)} is complete and in completed/: check the entry or reopen the spec`,
-      );
-    }
-  }
-  if (reported || options.workItemDoc === undefined) return;
-  const specAt = indexOfKey(item, "Spec");
-  const doc = specAt < 0 ? undefined : linkTarget(fieldValue(item, "Spec") ?? "");
-  const status = doc === undefined ? undefined : options.workItemDoc(doc)?.status?.trim();
-  if (status === undefined) return;
-  const docState = DOC_DONE.test(status) ? "done" : DOC_OPEN.test(status) ? "open" : undefined;
-  if (docState !== undefined && docState !== item.state)
-    report(
-      "log-doc-status",
-      { field: specAt, value: true },
-      `"${item.title}" is ${item.state === "done" ? "checked [x]" : "unchecked [ ]"} but its work-item document ${doc} says Status: ${status}`,
-    );
 }
 
 /** Items that repeat an earlier one: same normalised title and same Spec target (or tags, without Spec). */

@@ -3,8 +3,6 @@ import { isValid } from "../../../src/core/schema/validate.js";
 import {
   createWorkItem,
   deriveWorkItemId,
-  entryToWorkItem,
-  importLog,
   isIsoDate,
   itemDate,
   linkTarget,
@@ -17,6 +15,7 @@ import {
   workItemToEntryLines,
   type WorkItem,
 } from "../../../src/core/worklog/model.js";
+import { entryToWorkItem, importLog } from "../../../src/core/worklog/import.js";
 import { logEntries, parseLog } from "../../../src/core/worklog/parse.js";
 
 const lines = (...l: string[]): string => l.join("\n") + "\n";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { importLog, type WorkItem } from "../../../src/core/worklog/model.js";
+import { importLog } from "../../../src/core/worklog/import.js";
+import type { WorkItem } from "../../../src/core/worklog/model.js";
 import { logEntries, parseLog } from "../../../src/core/worklog/parse.js";
 import { applySpecState, DEFAULT_NOTICE, renderLog, sectionFor, type LinkedSpecState } from "../../../src/core/worklog/render.js";
 
