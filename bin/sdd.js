@@ -62,7 +62,8 @@ function runBundle(source) {
 let source;
 if (process.env.SDD_BENCH_ESM !== "1") {
   try {
-    source = readFileSync(bundle, "utf8");
+    // ASCII (scripts/build.mjs checks): latin1 is the same text, read without decoding.
+    source = readFileSync(bundle, "latin1");
   } catch {
     // A dist/ built before the bundle existed: its ES modules run as they are.
     source = undefined;

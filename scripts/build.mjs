@@ -266,7 +266,10 @@ const cjs = await esbuild.build({
   format: "cjs",
   platform: "node",
   target: "node20",
-  external: EXTERNAL,
+  // fast-json-patch (CommonJS, small) is bundled too: a run that needs it (every write, and
+  // validate for its list of repairs) then finds it compiled in the code cache instead of
+  // resolving and compiling its files.
+  external: EXTERNAL.filter((p) => p !== "fast-json-patch"),
   plugins: [esmUrls, lazyChildProcess],
   banner: {
     js: `const __sddEsmUrl = (file) => require("node:url").pathToFileURL(require("node:path").join(__dirname, file)).href;`,
@@ -278,9 +281,10 @@ const cjs = await esbuild.build({
 // import() in code compiled by vm.Script needs an experimental option of Node 20 (which
 // warns on stderr), and code from the cache loses it. So an import() of a package becomes
 // __sddImport(), bin/sdd.js's own import(), which resolves it as from dist/main.js, when the
-// run reaches it; one of a built-in module becomes a require(). A package imported
-// statically (fast-json-patch, CommonJS) is required, as esbuild makes it.
+// run reaches it; one of a built-in module becomes a require().
 for (const file of cjs.outputFiles) {
+  // esbuild escapes every other character: the bundle is ASCII, which bin/sdd.js reads as latin1 (a plain copy).
+  if (!/^[\x00-\x7f]*$/.test(file.text)) throw new Error("dist/sdd.cjs is not ASCII");
   const text = file.text.replace(/\bimport\(("[^"]+")\)/g, (_, spec) =>
     spec.startsWith('"node:') ? `Promise.resolve().then(() => require(${spec}))` : `__sddImport(${spec})`,
   );
@@ -288,35 +292,14 @@ for (const file of cjs.outputFiles) {
   writeFileSync(file.path, text);
 }
 
-// The code cache is made by running the program once on a small valid spec: bin/sdd.js
-// writes it when it finds none, with the functions that run compiled (the start-up path,
-// the validate command, the spec checks and the schema validators).
+// The code cache is made by running the program once on a small spec that has what specs
+// have (phases, tasks and subtasks, dependencies, completed work with its journal entries):
+// bin/sdd.js writes the cache when it finds none, with the functions that run compiled (the
+// start-up path, the validate command, the spec checks and the schema validators).
 const training = mkdtempSync(join(tmpdir(), "sdd-build-"));
 try {
-  const id = "code-cache-2026-01-01-001";
-  const node = (over) => ({
-    title: "Untitled",
-    status: "pending",
-    children: [],
-    total_tasks: 1,
-    completed_tasks: 0,
-    metadata: {},
-    ...over,
-  });
-  const spec = {
-    spec_id: id,
-    title: "Code cache",
-    generated: "2026-01-01T00:00:00Z",
-    last_updated: "2026-01-01T00:00:00Z",
-    metadata: { title: "Code cache", status: "active" },
-    hierarchy: {
-      "spec-root": node({ type: "spec", parent: null, children: ["phase-1"], total_tasks: 2 }),
-      "phase-1": node({ type: "phase", parent: "spec-root", children: ["task-1-1", "verify-1-1"], total_tasks: 2 }),
-      "task-1-1": node({ type: "task", parent: "phase-1", dependencies: { blocks: [], blocked_by: [], depends: [] } }),
-      "verify-1-1": node({ type: "verify", parent: "phase-1", metadata: { verification_type: "auto", command: "true", expected: "ok" } }),
-    },
-    journal: [],
-  };
+  const spec = JSON.parse(readFileSync(join(root, "scripts", "code-cache-spec.json"), "utf8"));
+  const id = spec.spec_id;
   mkdirSync(join(training, "specs", "active"), { recursive: true });
   writeFileSync(join(training, "specs", "active", `${id}.json`), JSON.stringify(spec, null, 2) + "\n");
   const env = { ...process.env, NO_COLOR: "1" };
