@@ -5,8 +5,8 @@
 // (scripts/build.mjs), compiled through vm.Script with V8's code cache: bytecode kept from
 // an earlier run, so the start-up path is not parsed and compiled again at every run.
 //
-// The cache sits beside the program, one file per V8 version and architecture (V8 rejects
-// a cache from another version or other flags; the program then compiles as usual). The
+// The cache sits beside the program, one file per V8 version, architecture and set of node
+// options (V8 rejects a cache made under others; the program then compiles as usual). The
 // build makes it; a run that finds none, or one V8 rejects, writes a new one as it exits:
 // a temp file renamed over it, so a reader sees a whole cache or none, and a directory it
 // may not write (a shared install) only means no cache.
@@ -20,10 +20,22 @@ const { join } = require("node:path");
 const dist = join(__dirname, "..", "dist");
 const bundle = join(dist, "sdd.cjs");
 
+/**
+ * V8 flags (node's options, NODE_OPTIONS) change what V8 accepts as a cache: a run with
+ * other flags keeps its own cache rather than rewriting the common one at every run.
+ */
+function flagsTag() {
+  const flags = `${process.execArgv.join(" ")}\0${process.env.NODE_OPTIONS ?? ""}`;
+  if (flags === "\0") return "";
+  let h = 0x811c9dc5;
+  for (let i = 0; i < flags.length; i++) h = Math.imul(h ^ flags.charCodeAt(i), 0x01000193);
+  return `-${(h >>> 0).toString(16)}`;
+}
+
 function runBundle(source) {
   const vm = require("node:vm");
   const useCache = process.env.SDD_NO_CODE_CACHE !== "1";
-  const cacheFile = join(dist, `sdd-${process.versions.v8}-${process.arch}.cache`);
+  const cacheFile = join(dist, `sdd-${process.versions.v8}-${process.arch}${flagsTag()}.cache`);
   let cachedData;
   if (useCache) {
     try {
