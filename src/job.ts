@@ -18,15 +18,22 @@ export type WorkerMessage = { stream: "out" | "err"; text: string } | { exit: nu
 /** The key of the job in a worker's workerData. */
 export const JOB_KEY = "sddCliJob";
 
+/** The job's streams as the CLI sees them; whether each is a terminal is asked of the job when needed. */
 export function jobIo(job: CliJob, stdout: (s: string) => void, stderr: (s: string) => void): CliIo {
   return {
     cwd: job.cwd,
     env: process.env,
     stdout,
     stderr,
-    stdoutIsTTY: job.stdoutIsTTY,
-    stdinIsTTY: job.stdinIsTTY,
-    stderrIsTTY: job.stderrIsTTY,
+    get stdoutIsTTY() {
+      return job.stdoutIsTTY;
+    },
+    get stdinIsTTY() {
+      return job.stdinIsTTY;
+    },
+    get stderrIsTTY() {
+      return job.stderrIsTTY;
+    },
     self: job.self,
   };
 }

@@ -14,9 +14,8 @@
  * while it is busy is handled when it next waits (each file read) or, if the run ends
  * first, not at all: at most the few milliseconds such a run takes.
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync, fstatSync, statSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
-import { isatty } from "node:tty";
 import { run, wantsJson } from "./cli.js";
 import { hoistGlobalOptions } from "./commands/_shared.js";
 import { removePendingTempFiles } from "./core/store/atomic.js";
@@ -82,10 +81,73 @@ async function isSmallValidate(argv: readonly string[], cwd: string): Promise<bo
   return true;
 }
 
-/** Write, then exit once the text has been handed to the OS (a pipe may be slow). */
-function writeAndExit(stream: NodeJS.WriteStream, text: string, code: number): void {
-  if (text === "") process.exit(code);
-  stream.write(text, () => process.exit(code));
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Output goes to the file descriptor, written through before the call returns: the streams
+ * process.stdout and process.stderr would load Node's stream and net modules, a few
+ * milliseconds of every start, for output that is written at once anyway.
+ */
+function writeFd(fd: 1 | 2, text: string): void {
+  const bytes = Buffer.from(text, "utf8");
+  let done = 0;
+  while (done < bytes.length) {
+    try {
+      done += writeSync(fd, bytes, done);
+    } catch (caught) {
+      const code = (caught as NodeJS.ErrnoException).code;
+      if (code === "EAGAIN") {
+        // A pipe made non-blocking by another process is full: give the reader a moment.
+        Atomics.wait(PAUSE, 0, 0, 1);
+        continue;
+      }
+      // A reader that went away (`sdd ... | head`) is not an error of ours.
+      if (code === "EPIPE") {
+        if (fd === 1) process.exit(process.exitCode ?? 0);
+        return;
+      }
+      throw caught;
+    }
+  }
+}
+
+const out = (text: string): void => writeFd(1, text);
+const err = (text: string): void => writeFd(2, text);
+
+/**
+ * Whether fd is a terminal. node:tty loads the net modules, a few milliseconds: it is asked
+ * only about a character device (a terminal is one; a pipe or a file, the usual output of a
+ * run in CI or under an agent, is not), except on Windows, where a console is not a file.
+ */
+function isTerminal(fd: number): boolean {
+  if (process.platform !== "win32") {
+    try {
+      if (!fstatSync(fd).isCharacterDevice()) return false;
+    } catch {
+      return false;
+    }
+  }
+  return process.getBuiltinModule("node:tty").isatty(fd);
+}
+
+/** This run's job; whether each of fd 0-2 is a terminal is asked on first use. */
+function thisRun(): CliJob {
+  const known: (boolean | undefined)[] = [];
+  const isTTY = (fd: number): boolean => (known[fd] ??= isTerminal(fd));
+  return {
+    args: process.argv.slice(2),
+    cwd: process.cwd(),
+    get stdinIsTTY() {
+      return isTTY(0);
+    },
+    get stdoutIsTTY() {
+      return isTTY(1);
+    },
+    get stderrIsTTY() {
+      return isTTY(2);
+    },
+    self: { node: process.execPath, script: process.argv[1] ?? "" },
+  };
 }
 
 /**
@@ -113,25 +175,25 @@ class Relay {
   out(text: string): void {
     if (this.finished) return;
     if (this.json) this.held += text;
-    else process.stdout.write(text);
+    else out(text);
   }
 
   err(text: string): void {
-    if (!this.finished) process.stderr.write(text);
+    if (!this.finished) err(text);
   }
 
   /** The run's result is in: print what was held and set the exit code. */
   finish(code: number): void {
     if (this.finished) return;
     this.finished = true;
-    if (this.held !== "") process.stdout.write(this.held);
+    if (this.held !== "") out(this.held);
     process.exitCode = code;
   }
 
   fail(message: string): void {
     if (this.finished) return;
     this.finished = true;
-    process.stderr.write(`error: internal error: ${message}\n`);
+    err(`error: internal error: ${message}\n`);
     process.exitCode = 1;
   }
 
@@ -143,10 +205,11 @@ class Relay {
     const message = `interrupted by ${signal}`;
     if (this.json) {
       const doc = envelope(this.command, code, { interrupted: true, error: { code: "interrupted", message } });
-      writeAndExit(process.stdout, JSON.stringify(doc) + "\n", code);
+      out(JSON.stringify(doc) + "\n");
     } else {
-      writeAndExit(process.stderr, `\nerror: ${message}\n`, code);
+      err(`\nerror: ${message}\n`);
     }
+    process.exit(code);
   }
 }
 
@@ -189,20 +252,7 @@ async function runHere(job: CliJob, argv: readonly string[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  // A reader that went away (`sdd ... | head`) is not an error of ours.
-  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw err;
-  });
-  const job: CliJob = {
-    args: process.argv.slice(2),
-    cwd: process.cwd(),
-    // isatty rather than process.stdin.isTTY: that would open a stream on stdin for nothing.
-    stdoutIsTTY: isatty(1),
-    stdinIsTTY: isatty(0),
-    stderrIsTTY: isatty(2),
-    self: { node: process.execPath, script: process.argv[1] ?? "" },
-  };
+  const job = thisRun();
   const argv = hoistGlobalOptions([...job.args]);
   if (isReadOnlyRun(argv)) {
     if (process.env.SDD_BENCH_WORKER !== "1" && (await isSmallValidate(argv, job.cwd))) await runHere(job, argv);
@@ -217,18 +267,11 @@ async function main(): Promise<void> {
       process.exit(SIGNAL_EXIT[signal]);
     });
   }
-  process.exitCode = await run(
-    job.args,
-    jobIo(
-      job,
-      (s) => process.stdout.write(s),
-      (s) => process.stderr.write(s),
-    ),
-  );
+  process.exitCode = await run(job.args, jobIo(job, out, err));
 }
 
 // run() never throws; this is for a fault in the code above.
-main().catch((err: unknown) => {
-  process.stderr.write(`error: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+main().catch((caught: unknown) => {
+  err(`error: internal error: ${caught instanceof Error ? caught.message : String(caught)}\n`);
   process.exitCode = 1;
 });
