@@ -13,7 +13,7 @@
 //
 // SDD_NO_CODE_CACHE=1 runs without the cache and SDD_BENCH_ESM=1 runs the ES modules
 // (dist/main.js) instead: `npm run bench` measures what each saves.
-const { readFileSync, renameSync, unlinkSync, writeFileSync } = require("node:fs");
+const { accessSync, constants, readFileSync, renameSync, unlinkSync, writeFileSync } = require("node:fs");
 const { createRequire } = require("node:module");
 const { join } = require("node:path");
 
@@ -32,6 +32,16 @@ function flagsTag() {
   return `-${(h >>> 0).toString(16)}`;
 }
 
+/** A directory this process may write into (else making a cache at every run is for nothing). */
+function writable(dir) {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function runBundle(source) {
   const vm = require("node:vm");
   const useCache = process.env.SDD_NO_CODE_CACHE !== "1";
@@ -48,7 +58,7 @@ function runBundle(source) {
     filename: bundle,
     cachedData,
   });
-  if (useCache && (cachedData === undefined || script.cachedDataRejected === true)) {
+  if (useCache && (cachedData === undefined || script.cachedDataRejected === true) && writable(dist)) {
     // At exit the functions this run compiled are in the cache too.
     process.once("exit", () => {
       const temp = `${cacheFile}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;

@@ -372,6 +372,11 @@ try {
     start(`${v} on a worker thread`, "validateWorker");
     start(`${v} from the ES modules (no bundle, no cache)`, "validateEsm");
     start(`${v} from the ES modules, on a worker thread`, "validateBefore");
+    notes.push(
+      "start: each row after the first two switches start-up levers off (docs/architecture.md, Start-up): " +
+        "without the code cache is `SDD_NO_CODE_CACHE=1`; from the ES modules is `SDD_BENCH_ESM=1` (dist/main.js through " +
+        "Node's ES module loader: neither the one CommonJS file nor its cache); on a worker thread is `SDD_BENCH_WORKER=1`.",
+    );
   }
 
   // --- bulk ---------------------------------------------------------------------------

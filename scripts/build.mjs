@@ -235,7 +235,8 @@ for (const file of result.outputFiles) {
 // source at every run and starts its ES module loader for it; a CommonJS file compiled
 // through vm.Script can use V8's code cache instead (Node 20 has no module.enableCompileCache),
 // and one file is one read. Modules reached only through import() are still evaluated only
-// when a run imports them (esbuild wraps them in a lazy initialiser). Packages stay external.
+// when a run imports them (esbuild wraps them in a lazy initialiser). Packages stay external
+// (but one, below).
 //
 // A module's import.meta.url (a worker's entry, the schemas/ folder found from it) becomes
 // the URL of the ES module file that holds the same module, so a worker thread started from

@@ -11,8 +11,8 @@
  * Starting a worker costs more than a small run takes (a thread, and the program loaded a
  * second time), so `validate` of named spec files that are regular files of at most
  * SMALL_RUN_BYTES together runs on this thread, relayed the same way. A signal that comes
- * while it is busy is handled when it next waits (each file read) or, if the run ends
- * first, not at all: at most the few milliseconds such a run takes.
+ * while it is busy is handled when it is done, at most the few milliseconds such a run
+ * takes, and finds the result printed, as when a worker's result arrives first.
  */
 import { existsSync, fstatSync, statSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
