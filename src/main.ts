@@ -82,6 +82,8 @@ async function isSmallValidate(argv: readonly string[], cwd: string): Promise<bo
 }
 
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+/** The descriptors whose reader went away. */
+const gone: boolean[] = [];
 
 /**
  * Output goes to the file descriptor, written through before the call returns: the streams
@@ -89,6 +91,7 @@ const PAUSE = new Int32Array(new SharedArrayBuffer(4));
  * milliseconds of every start, for output that is written at once anyway.
  */
 function writeFd(fd: 1 | 2, text: string): void {
+  if (gone[fd] === true) return;
   const bytes = Buffer.from(text, "utf8");
   let done = 0;
   while (done < bytes.length) {
@@ -101,9 +104,10 @@ function writeFd(fd: 1 | 2, text: string): void {
         Atomics.wait(PAUSE, 0, 0, 1);
         continue;
       }
-      // A reader that went away (`sdd ... | head`) is not an error of ours.
+      // A reader that went away (`sdd ... | head`) is not an error of ours: the rest of the
+      // output is dropped and the run ends with its own exit code.
       if (code === "EPIPE") {
-        if (fd === 1) process.exit(process.exitCode ?? 0);
+        gone[fd] = true;
         return;
       }
       throw caught;
