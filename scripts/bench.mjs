@@ -51,9 +51,14 @@ function percentile(xs, p) {
 // Running children
 
 /** Run one child synchronously; returns its wall time in ms. Throws on an unexpected exit code. */
-function timeSync(argv, { cwd, expect = [0], label, env = CHILD_ENV }) {
+function timeSync(argv, { cwd, expect = [0], label, env }) {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, argv, { cwd, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, argv, {
+    cwd,
+    env: env === undefined ? CHILD_ENV : { ...CHILD_ENV, ...env },
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const ms = performance.now() - t0;
   if (r.error) throw r.error;
   if (!expect.includes(r.status)) {
@@ -341,7 +346,7 @@ try {
     const n = nodeCount(spec);
     // Each start-up lever is also measured switched off (bin/sdd.js and src/main.ts read
     // these variables for this purpose only): the rows show what each saves, in this run.
-    const without = (vars) => ({ cwd: dir, env: { ...CHILD_ENV, ...vars } });
+    const without = (env) => ({ cwd: dir, env });
     const ESM = { SDD_BENCH_ESM: "1" };
     const NO_CACHE = { SDD_NO_CODE_CACHE: "1" };
     const WORKER = { SDD_BENCH_WORKER: "1" };
