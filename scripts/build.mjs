@@ -252,10 +252,13 @@ const esmUrls = {
   setup(build) {
     build.onLoad({ filter: /\.ts$/ }, (args) => {
       const text = readFileSync(args.path, "utf8");
-      if (!text.includes("import.meta.url")) return undefined;
+      if (!text.includes("import.meta")) return undefined;
       const file = esmFileOf.get(args.path);
-      if (file === undefined) throw new Error(`${args.path} uses import.meta.url but is in no ES module output`);
-      return { contents: text.replaceAll("import.meta.url", `__sddEsmUrl(${JSON.stringify(file)})`), loader: "ts" };
+      if (file === undefined) throw new Error(`${args.path} uses import.meta but is in no ES module output`);
+      const contents = text.replaceAll("import.meta.url", `__sddEsmUrl(${JSON.stringify(file)})`);
+      // Anything else of import.meta (dirname, resolve) would be undefined in CommonJS.
+      if (contents.includes("import.meta")) throw new Error(`${args.path}: only import.meta.url works in dist/sdd.cjs`);
+      return { contents, loader: "ts" };
     });
   },
 };
