@@ -1,6 +1,95 @@
 #!/usr/bin/env node
-import * as nodeModule from "node:module";
+"use strict";
+// CommonJS (bin/package.json), so a run never starts Node's ES module loader unless it
+// imports a package that needs it. It runs dist/sdd.cjs, the whole program in one file
+// (scripts/build.mjs), compiled through vm.Script with V8's code cache: bytecode kept from
+// an earlier run, so the start-up path is not parsed and compiled again at every run.
+//
+// The cache sits beside the program, one file per V8 version, architecture and set of node
+// options (V8 rejects a cache made under others; the program then compiles as usual). The
+// build makes it; a run that finds none, or one V8 rejects, writes a new one as it exits:
+// a temp file renamed over it, so a reader sees a whole cache or none, and a directory it
+// may not write (a shared install) only means no cache.
+//
+// SDD_NO_CODE_CACHE=1 runs without the cache and SDD_BENCH_ESM=1 runs the ES modules
+// (dist/main.js) instead: `npm run bench` measures what each saves.
+const { accessSync, constants, readFileSync, renameSync, unlinkSync, writeFileSync } = require("node:fs");
+const { createRequire } = require("node:module");
+const { join } = require("node:path");
 
-// Node >= 22.1 can cache compiled code between runs; older Node has no such function.
-nodeModule.enableCompileCache?.();
-await import("../dist/main.js");
+const dist = join(__dirname, "..", "dist");
+const bundle = join(dist, "sdd.cjs");
+
+/**
+ * V8 flags (node's options, NODE_OPTIONS) change what V8 accepts as a cache: a run with
+ * other flags keeps its own cache rather than rewriting the common one at every run.
+ */
+function flagsTag() {
+  const flags = `${process.execArgv.join(" ")}\0${process.env.NODE_OPTIONS ?? ""}`;
+  if (flags === "\0") return "";
+  let h = 0x811c9dc5;
+  for (let i = 0; i < flags.length; i++) h = Math.imul(h ^ flags.charCodeAt(i), 0x01000193);
+  return `-${(h >>> 0).toString(16)}`;
+}
+
+/** A directory this process may write into (else making a cache at every run is for nothing). */
+function writable(dir) {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function runBundle(source) {
+  const vm = require("node:vm");
+  const useCache = process.env.SDD_NO_CODE_CACHE !== "1";
+  const cacheFile = join(dist, `sdd-${process.versions.v8}-${process.arch}${flagsTag()}.cache`);
+  let cachedData;
+  if (useCache) {
+    try {
+      cachedData = readFileSync(cacheFile);
+    } catch {
+      cachedData = undefined;
+    }
+  }
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __sddImport) {${source}\n})`, {
+    filename: bundle,
+    cachedData,
+  });
+  if (useCache && (cachedData === undefined || script.cachedDataRejected === true) && writable(dist)) {
+    // At exit the functions this run compiled are in the cache too.
+    process.once("exit", () => {
+      const temp = `${cacheFile}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
+      try {
+        writeFileSync(temp, script.createCachedData());
+        renameSync(temp, cacheFile);
+      } catch {
+        try {
+          unlinkSync(temp);
+        } catch {
+          // Nothing was written.
+        }
+      }
+    });
+  }
+  const module = { exports: {} };
+  // The bundle's import() of a package (scripts/build.mjs): this module's import(), which
+  // resolves it from the package's node_modules, as from dist/.
+  const importPackage = (specifier) => import(specifier);
+  script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dist, importPackage);
+}
+
+let source;
+if (process.env.SDD_BENCH_ESM !== "1") {
+  try {
+    // ASCII (scripts/build.mjs checks): latin1 is the same text, read without decoding.
+    source = readFileSync(bundle, "latin1");
+  } catch {
+    // A dist/ built before the bundle existed: its ES modules run as they are.
+    source = undefined;
+  }
+}
+if (source === undefined) import("../dist/main.js");
+else runBundle(source);

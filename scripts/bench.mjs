@@ -51,9 +51,14 @@ function percentile(xs, p) {
 // Running children
 
 /** Run one child synchronously; returns its wall time in ms. Throws on an unexpected exit code. */
-function timeSync(argv, { cwd, expect = [0], label }) {
+function timeSync(argv, { cwd, expect = [0], label, env }) {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, argv, { cwd, env: CHILD_ENV, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, argv, {
+    cwd,
+    env: env === undefined ? CHILD_ENV : { ...CHILD_ENV, ...env },
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const ms = performance.now() - t0;
   if (r.error) throw r.error;
   if (!expect.includes(r.status)) {
@@ -339,18 +344,44 @@ try {
     const spec = makeSpec({ id: "checkout-flow-2026-03-01-001", folder: "active", progress: 0.4, seed: 1, ...SPEC_100 });
     writeSpec(join(dir, "specs"), "active", spec);
     const n = nodeCount(spec);
-    // Interleave the three commands run by run so load drift affects all alike.
+    // Each start-up lever is also measured switched off (bin/sdd.js and src/main.ts read
+    // these variables for this purpose only): the rows show what each saves, in this run.
+    const without = (env) => ({ cwd: dir, env });
+    const ESM = { SDD_BENCH_ESM: "1" };
+    const NO_CACHE = { SDD_NO_CODE_CACHE: "1" };
+    const WORKER = { SDD_BENCH_WORKER: "1" };
+    const validateArgv = [BIN, "validate", spec.spec_id];
+    // Interleaved run by run, so load drift affects all alike.
     const cmds = {
       base: [["-e", "0"], { cwd: dir }],
       version: [[BIN, "--version"], { cwd: dir }],
-      validate: [[BIN, "validate", spec.spec_id], { cwd: dir }],
+      validate: [validateArgv, { cwd: dir }],
+      versionNoCache: [[BIN, "--version"], without(NO_CACHE)],
+      versionEsm: [[BIN, "--version"], without(ESM)],
+      validateNoCache: [validateArgv, without(NO_CACHE)],
+      validateWorker: [validateArgv, without(WORKER)],
+      validateEsm: [validateArgv, without(ESM)],
+      validateBefore: [validateArgv, without({ ...ESM, ...WORKER })],
     };
-    const times = { base: [], version: [], validate: [] };
+    const times = Object.fromEntries(Object.keys(cmds).map((k) => [k, []]));
     for (const k of Object.keys(cmds)) timeSync(cmds[k][0], cmds[k][1]);
     for (let i = 0; i < CFG.startRuns; i++) for (const k of Object.keys(cmds)) times[k].push(timeSync(cmds[k][0], cmds[k][1]));
     const base = median(times.base);
-    row("start", "`sdd --version`", median(times.version), "`node -e 0`", base, undefined);
-    row("start", `\`sdd validate <id>\` (${n} nodes)`, median(times.validate), "`node -e 0`", base, 1.6);
+    const start = (command, k, target) => row("start", command, median(times[k]), "`node -e 0`", base, target);
+    const v = `\`sdd validate <id>\` (${n} nodes)`;
+    start("`sdd --version`", "version", 1.15);
+    start(`${v}`, "validate", 1.3);
+    start("`sdd --version` without the code cache", "versionNoCache");
+    start("`sdd --version` from the ES modules (no bundle, no cache)", "versionEsm");
+    start(`${v} without the code cache`, "validateNoCache");
+    start(`${v} on a worker thread`, "validateWorker");
+    start(`${v} from the ES modules (no bundle, no cache)`, "validateEsm");
+    start(`${v} from the ES modules, on a worker thread`, "validateBefore");
+    notes.push(
+      "start: each row after the first two switches start-up levers off (docs/architecture.md, Start-up): " +
+        "without the code cache is `SDD_NO_CODE_CACHE=1`; from the ES modules is `SDD_BENCH_ESM=1` (dist/main.js through " +
+        "Node's ES module loader: neither the one CommonJS file nor its cache); on a worker thread is `SDD_BENCH_WORKER=1`.",
+    );
   }
 
   // --- bulk ---------------------------------------------------------------------------

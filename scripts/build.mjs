@@ -1,10 +1,16 @@
 // Build: compile the JSON Schemas to standalone ajv validators (so no schema is compiled at
-// run time), then bundle the TypeScript into dist/ with esbuild. The bundle keeps lazy
-// loading: every dynamic import() becomes its own chunk, loaded only when it runs. Type
-// checking is `npm run typecheck` (tsc --noEmit); esbuild only strips the types.
-import { lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+// run time), then bundle the TypeScript into dist/ with esbuild, twice:
+// - dist/main.js, dist/worker.js and dist/chunks/: ES modules that keep lazy loading (every
+//   dynamic import() becomes its own chunk, loaded only when it runs). Worker threads run
+//   these.
+// - dist/sdd.cjs: the whole program as one CommonJS file, which bin/sdd.js runs with V8's
+//   code cache (dist/sdd-<V8 version>-<arch>.cache, made here by one training run).
+// Type checking is `npm run typecheck` (tsc --noEmit); esbuild only strips the types.
+import { spawnSync } from "node:child_process";
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { tmpdir } from "node:os";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -150,9 +156,26 @@ const BANNER =
   `const require = (id) => process.getBuiltinModule?.(id) ?? (__r ??= __cr(import.meta.url))(id);\n`;
 const usesRequire = (code) => /(?<![\w$.])require(?![\w$])/.test(code);
 
+// commander requires node:child_process at load, only to run a subcommand's executable,
+// which sdd has none of; that module pulls in net, dgram, streams and more, a few
+// milliseconds of every start. It is required on first use instead.
+const COMMANDER_CHILD_PROCESS = "const childProcess = require('node:child_process');";
+const lazyChildProcess = {
+  name: "lazy-child-process",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const text = readFileSync(args.path, "utf8");
+      if (text.split(COMMANDER_CHILD_PROCESS).length !== 2)
+        throw new Error(`${args.path}: the require of node:child_process is not where expected`);
+      const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
+      return { contents: text.replace(COMMANDER_CHILD_PROCESS, lazy), loader: "js" };
+    });
+  },
+};
+
 const result = await esbuild.build({
   absWorkingDir: root,
-  entryPoints: { main: "src/main.ts" },
+  entryPoints: { main: "src/main.ts", worker: "src/worker.ts" },
   outdir: join(root, "dist"),
   chunkNames: "chunks/[name]-[hash]",
   bundle: true,
@@ -162,7 +185,7 @@ const result = await esbuild.build({
   target: "node20",
   external: EXTERNAL,
   metafile: true,
-  plugins: [groupChunks],
+  plugins: [groupChunks, lazyChildProcess],
   legalComments: "none",
   logLevel: "warning",
   write: false,
@@ -205,4 +228,94 @@ if (stat !== undefined) {
 for (const file of result.outputFiles) {
   mkdirSync(dirname(file.path), { recursive: true });
   writeFileSync(file.path, usesRequire(file.text) ? BANNER + file.text : file.text);
+}
+
+// ---------------------------------------------------------------------------------------
+// dist/sdd.cjs: the program as one CommonJS file. Node 20 compiles an ES module from its
+// source at every run and starts its ES module loader for it; a CommonJS file compiled
+// through vm.Script can use V8's code cache instead (Node 20 has no module.enableCompileCache),
+// and one file is one read. Modules reached only through import() are still evaluated only
+// when a run imports them (esbuild wraps them in a lazy initialiser). Packages stay external
+// (but one, below).
+//
+// A module's import.meta.url (a worker's entry, the schemas/ folder found from it) becomes
+// the URL of the ES module file that holds the same module, so a worker thread started from
+// this file runs the ES modules above, as it does from dist/main.js.
+const esmFileOf = new Map();
+for (const [out, info] of Object.entries(result.metafile.outputs)) {
+  for (const input of Object.keys(info.inputs)) {
+    if (!input.includes(":")) esmFileOf.set(join(root, input), relative(dist, join(root, out)).split("\\").join("/"));
+  }
+}
+const esmUrls = {
+  name: "esm-urls",
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, (args) => {
+      const text = readFileSync(args.path, "utf8");
+      if (!text.includes("import.meta")) return undefined;
+      const file = esmFileOf.get(args.path);
+      if (file === undefined) throw new Error(`${args.path} uses import.meta but is in no ES module output`);
+      const contents = text.replaceAll("import.meta.url", `__sddEsmUrl(${JSON.stringify(file)})`);
+      // Anything else of import.meta (dirname, resolve) would be undefined in CommonJS.
+      if (contents.includes("import.meta")) throw new Error(`${args.path}: only import.meta.url works in dist/sdd.cjs`);
+      return { contents, loader: "ts" };
+    });
+  },
+};
+const cjs = await esbuild.build({
+  absWorkingDir: root,
+  entryPoints: ["src/main.ts"],
+  outfile: join(dist, "sdd.cjs"),
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  // fast-json-patch (CommonJS, small) is bundled too: a run that needs it (every write, and
+  // validate for its list of repairs) then finds it compiled in the code cache instead of
+  // resolving and compiling its files.
+  external: EXTERNAL.filter((p) => p !== "fast-json-patch"),
+  plugins: [esmUrls, lazyChildProcess],
+  banner: {
+    js: `const __sddEsmUrl = (file) => require("node:url").pathToFileURL(require("node:path").join(__dirname, file)).href;`,
+  },
+  legalComments: "none",
+  logLevel: "warning",
+  write: false,
+});
+// import() in code compiled by vm.Script needs an experimental option of Node 20 (which
+// warns on stderr), and code from the cache loses it. So an import() of a package becomes
+// __sddImport(), bin/sdd.js's own import(), which resolves it as from dist/main.js, when the
+// run reaches it; one of a built-in module becomes a require().
+for (const file of cjs.outputFiles) {
+  // esbuild escapes every other character: the bundle is ASCII, which bin/sdd.js reads as latin1 (a plain copy).
+  if (!/^[\x00-\x7f]*$/.test(file.text)) throw new Error("dist/sdd.cjs is not ASCII");
+  const text = file.text.replace(/\bimport\(("[^"]+")\)/g, (_, spec) =>
+    spec.startsWith('"node:') ? `Promise.resolve().then(() => require(${spec}))` : `__sddImport(${spec})`,
+  );
+  if (/\bimport\(/.test(text)) throw new Error("dist/sdd.cjs: an import() of a computed specifier is left");
+  writeFileSync(file.path, text);
+}
+
+// The code cache is made by running the program once on a small spec that has what specs
+// have (phases, tasks and subtasks, dependencies, completed work with its journal entries):
+// bin/sdd.js writes the cache when it finds none, with the functions that run compiled (the
+// start-up path, the validate command, the spec checks and the schema validators).
+const training = mkdtempSync(join(tmpdir(), "sdd-build-"));
+try {
+  const spec = JSON.parse(readFileSync(join(root, "scripts", "code-cache-spec.json"), "utf8"));
+  const id = spec.spec_id;
+  mkdirSync(join(training, "specs", "active"), { recursive: true });
+  writeFileSync(join(training, "specs", "active", `${id}.json`), JSON.stringify(spec, null, 2) + "\n");
+  const env = { ...process.env, NO_COLOR: "1" };
+  delete env.SDD_NO_CODE_CACHE;
+  delete env.NODE_OPTIONS;
+  const r = spawnSync(process.execPath, [join(root, "bin", "sdd.js"), "validate", id], { cwd: training, env, encoding: "utf8" });
+  const made = readdirSync(dist).some((f) => f.endsWith(".cache"));
+  if (r.status !== 0 || !made) {
+    throw new Error(
+      `the training run of dist/sdd.cjs failed (exit ${r.status}, cache ${made ? "made" : "not made"}):\n${r.stdout}${r.stderr}`,
+    );
+  }
+} finally {
+  rmSync(training, { recursive: true, force: true });
 }

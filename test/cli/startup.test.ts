@@ -1,0 +1,111 @@
+/**
+ * How bin/sdd.js starts the program: dist/sdd.cjs with V8's code cache beside it. The cache
+ * is only an optimisation: a damaged or missing one never changes what a run prints, and a
+ * run that finds none leaves a whole one behind, even when several runs start at once. The
+ * output goes to the file descriptors directly, so a reader that goes away is no error.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeSpec, REPO_ROOT, specsTree } from "../helpers.js";
+import { VERSION } from "../../src/version.js";
+
+const ENV: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", CI: "true" };
+delete ENV.NODE_OPTIONS;
+delete ENV.SDD_NO_CODE_CACHE;
+delete ENV.SDD_BENCH_ESM;
+
+let app: string;
+let bin: string;
+const caches = (): string[] => readdirSync(join(app, "dist")).filter((f) => f.endsWith(".cache"));
+const tempFiles = (): string[] => readdirSync(join(app, "dist")).filter((f) => f.endsWith(".tmp"));
+
+function sdd(args: string[], cwd = app): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, env: ENV, encoding: "utf8" });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  // A copy of the built program, so its cache can be damaged without touching dist/.
+  app = mkdtempSync(join(tmpdir(), "sdd-startup-"));
+  for (const part of ["bin", "dist", "schemas", "package.json"]) cpSync(join(REPO_ROOT, part), join(app, part), { recursive: true });
+  symlinkSync(join(REPO_ROOT, "node_modules"), join(app, "node_modules"), "dir");
+  bin = join(app, "bin", "sdd.js");
+});
+
+afterAll(() => rmSync(app, { recursive: true, force: true }));
+
+describe("the code cache", () => {
+  it("is built with the program", () => {
+    expect(caches()).toHaveLength(1);
+  });
+
+  it("a damaged cache changes nothing a run prints, and is replaced", () => {
+    const [file] = caches();
+    const path = join(app, "dist", file!);
+    writeFileSync(path, Buffer.alloc(4096, 7));
+    const r = sdd(["--version"]);
+    expect(r).toMatchObject({ status: 0, stdout: `${VERSION}\n`, stderr: "" });
+    expect(readFileSync(path).equals(Buffer.alloc(4096, 7))).toBe(false);
+    expect(tempFiles()).toEqual([]);
+  });
+
+  it("runs that start together without a cache all succeed and leave one whole cache", async () => {
+    for (const f of caches()) rmSync(join(app, "dist", f));
+    const dir = specsTree([{ spec: makeSpec("a-2026-01-01-001") }]);
+    const runs = await Promise.all(
+      Array.from(
+        { length: 6 },
+        () =>
+          new Promise<{ code: number | null; stdout: string }>((resolve) => {
+            const child = spawn(process.execPath, [bin, "validate", "a-2026-01-01-001", "--json"], { cwd: dir, env: ENV });
+            let stdout = "";
+            child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+            child.on("close", (code) => resolve({ code, stdout }));
+          }),
+      ),
+    );
+    for (const r of runs) {
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ command: "validate", ok: true });
+    }
+    expect(caches()).toHaveLength(1);
+    expect(tempFiles()).toEqual([]);
+    // The cache left behind is one V8 accepts: the next run does not rewrite it.
+    const path = join(app, "dist", caches()[0]!);
+    const before = readFileSync(path);
+    expect(sdd(["validate", "a-2026-01-01-001"], dir).status).toBe(0);
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it("the one CommonJS file and the ES modules print the same", () => {
+    const dir = specsTree([{ spec: makeSpec("a-2026-01-01-001", (s) => (s.hierarchy["task-1-1"].status = "done")) }]);
+    const args = [bin, "validate", "a-2026-01-01-001", "--json"];
+    const bundle = spawnSync(process.execPath, args, { cwd: dir, env: ENV, encoding: "utf8" });
+    const esm = spawnSync(process.execPath, args, { cwd: dir, env: { ...ENV, SDD_BENCH_ESM: "1" }, encoding: "utf8" });
+    expect(bundle.status).toBe(1);
+    expect(esm.status).toBe(bundle.status);
+    expect(esm.stdout).toBe(bundle.stdout);
+    expect(JSON.parse(bundle.stdout).findings.length).toBeGreaterThan(0);
+  });
+});
+
+describe("output", () => {
+  it("a reader that goes away early is no error", () => {
+    // Far more findings than a pipe holds: the reader (head) is gone long before the end.
+    const spec = makeSpec("big-2026-01-01-001", (s) => {
+      for (let i = 0; i < 1500; i++) {
+        s.hierarchy[`task-x-${i}`] = { ...s.hierarchy["task-1-2"], status: "done" };
+        s.hierarchy["phase-1"].children.push(`task-x-${i}`);
+      }
+    });
+    const dir = specsTree([{ spec }]);
+    const script = `set -o pipefail; "${process.execPath}" "${bin}" validate big-2026-01-01-001 --json | head -c 1; echo " $?"`;
+    const r = spawnSync("bash", ["-c", script], { cwd: dir, env: ENV, encoding: "utf8" });
+    // The run's own exit code (1: findings), no complaint about the pipe.
+    expect(r.stdout).toBe("{ 1\n");
+    expect(r.stderr).toBe("");
+  });
+});
