@@ -51,6 +51,8 @@ function runSteps(o: CiOptions): CiResult {
     env: o.env,
     path: o.loc.config.root,
     onProgress: o.onProgress,
+    // The later steps read the same files: what this thread validates, it has read for them.
+    shareThread: true,
   });
   steps.push({ name: "validate", ok: v.exitCode === 0, exit_code: v.exitCode, summary: v.summary });
   findings.push(...v.findings);
