@@ -130,7 +130,7 @@ export async function waitForLock(o: WaitOptions): Promise<boolean> {
       : setInterval(() => {
           try {
             const now = new Date();
-            utimesSync(ticket as string, now, now);
+            utimesSync(ticket, now, now);
           } catch {
             // removed (a waiter thought this process gone): it still waits, only not in turn
           }
