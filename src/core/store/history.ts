@@ -202,12 +202,15 @@ export function writeBackup(specsDir: string, id: string, seq: number, bytes: Ui
  * the backup alone. Nothing is copied or written but a directory entry; the file's content
  * is flushed (fsync, nearly free for a file sdd wrote, as that was flushed then) and the
  * backups folder too, before the spec is replaced. Where a link cannot be made (a file
- * system without hard links, a spec that is not a regular file, SDD_BACKUP_COPY=1 for the
- * benchmark) the bytes are copied as before.
+ * system without hard links, a spec that is not a regular file or has other names,
+ * SDD_BACKUP_COPY=1 for the benchmark) the bytes are copied as before.
  */
 export function backupSpec(specsDir: string, id: string, seq: number, spec: string, mode?: number): string {
   const file = backupFile(specsDir, id, seq);
-  if (process.env.SDD_BACKUP_COPY !== "1" && lstatSync(spec).isFile()) {
+  const st = lstatSync(spec);
+  // A file with another name besides the spec's (a hard link someone made) could be
+  // changed in place through it, and the backup with it: that one is copied.
+  if (process.env.SDD_BACKUP_COPY !== "1" && st.isFile() && st.nlink === 1) {
     const tmp = tempPathFor(file);
     try {
       linkSync(spec, tmp);

@@ -1,17 +1,19 @@
 /**
  * Waiting for a spec's lock in turn. Waiters line up in `<specs>/.locks/<id>.lock.queue/`,
  * one ticket file each, named by the time it joined (so names sort oldest first); only the
- * oldest live ticket tries to take the lock, and it tries the moment the lock goes: a watch
+ * oldest live ticket tries to take the lock at once, and it tries the moment the lock goes: a watch
  * on the locks folder reports the lock directory's removal, so the lock is handed over on
  * release instead of being found free by the next poll. Without the queue every waiter
  * polls and the one that happens to look first wins, so an unlucky waiter can lose many
  * rounds in a row (a long tail of waits); in turn, every waiter waits for the ones ahead only.
+ * The turn is a head start, not a reservation: the others try a few milliseconds per waiter
+ * ahead of them later, so the lock is not left idle when the oldest waiter is slow to run.
  *
  * The queue decides only the order. Exclusion is the lock directory's mkdir, as before, so
  * a waiter that ignores the queue (another tool speaking the same on-disk protocol, or a
  * waiter whose ticket went stale) is still safe, only not in turn. A ticket is refreshed
- * while its waiter waits; one not refreshed for TICKET_STALE_MS (its waiter died) is skipped
- * and removed. The watch is a speed-up, not a dependency: each waiter also re-checks on a
+ * while its waiter waits; one not refreshed for TICKET_STALE_MS, or whose process is gone
+ * (its waiter died), is skipped and removed. The watch is a speed-up, not a dependency: each waiter also re-checks on a
  * short jittered timer, so a missed event or a platform without watches costs a few
  * milliseconds, never a hang.
  *
@@ -25,6 +27,8 @@ export const QUEUE_SUFFIX = ".queue";
 /** A ticket not refreshed for this long belongs to a waiter that is gone. */
 export const TICKET_STALE_MS = 3_000;
 const TICKET_REFRESH_MS = 500;
+/** How long a released lock is left to each waiter ahead before the next one tries it. */
+const GRACE_MS = 4;
 
 /** Tickets this process holds, removed when it exits while waiting. */
 const myTickets = new Set<string>();
@@ -44,18 +48,35 @@ export const lockPolling = (): boolean => process.env.SDD_LOCK_POLL === "1";
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Whether another waiter's live ticket is older than `mine` (or any live ticket, with no ticket of one's own). */
-function waitersAhead(queueDir: string, mine: string | undefined): boolean {
+/**
+ * Whether the waiter of a ticket (`<time>-<pid>-…`) may still be running: a process killed
+ * while waiting leaves its ticket, and the ones behind it need not wait for it to go stale.
+ * Only "no such process" counts as dead (a process of another user answers EPERM).
+ */
+function waiterAlive(ticket: string): boolean {
+  const pid = Number(/^\d+-(\d+)-/.exec(ticket)?.[1]);
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== "ESRCH";
+  }
+}
+
+/** How many live tickets are older than `mine` (all live tickets, with no ticket of one's own). */
+function waitersAhead(queueDir: string, mine: string | undefined): number {
   let names: string[];
   try {
     names = readdirSync(queueDir);
   } catch {
-    return false;
+    return 0;
   }
   const now = Date.now();
   const own = mine === undefined ? undefined : basename(mine);
+  let ahead = 0;
   for (const n of names.sort()) {
-    if (own !== undefined && n >= own) return false;
+    if (own !== undefined && n >= own) break;
     const f = join(queueDir, n);
     let mtimeMs: number;
     try {
@@ -63,14 +84,17 @@ function waitersAhead(queueDir: string, mine: string | undefined): boolean {
     } catch {
       continue; // its waiter took the lock or gave up meanwhile
     }
-    if (mtimeMs >= now - TICKET_STALE_MS) return true;
+    if (mtimeMs >= now - TICKET_STALE_MS && waiterAlive(n)) {
+      ahead++;
+      continue;
+    }
     try {
       unlinkSync(f); // its waiter died
     } catch {
       // removed by another waiter
     }
   }
-  return false;
+  return ahead;
 }
 
 export interface WaitOptions {
@@ -101,7 +125,7 @@ async function pollFor(o: WaitOptions): Promise<boolean> {
 export async function waitForLock(o: WaitOptions): Promise<boolean> {
   if (lockPolling()) return pollFor(o);
   const queueDir = o.lockDir + QUEUE_SUFFIX;
-  if (!waitersAhead(queueDir, undefined) && o.attempt()) return true;
+  if (waitersAhead(queueDir, undefined) === 0 && o.attempt()) return true;
 
   let ticket: string | undefined;
   try {
@@ -138,8 +162,15 @@ export async function waitForLock(o: WaitOptions): Promise<boolean> {
   refresher?.unref();
   try {
     for (;;) {
-      const first = ticket === undefined || !waitersAhead(queueDir, ticket);
-      if (first && o.attempt()) return true;
+      const ahead = ticket === undefined ? 0 : waitersAhead(queueDir, ticket);
+      const first = ahead === 0;
+      if (!first) {
+        // The waiters ahead get the first go, a few milliseconds each; then this one tries
+        // too, so a released lock never sits free while the waiter whose turn it is is not
+        // running (on a loaded machine it may not be scheduled for a while).
+        await sleep(Math.min(ahead, 4) * GRACE_MS * (0.75 + Math.random() / 2));
+      }
+      if (o.attempt()) return true;
       const left = o.deadline - Date.now();
       if (left <= 0) return false;
       // Woken by the watch; the timer only covers a missed event or a waiter ahead that died.
