@@ -24,8 +24,8 @@ const WRITE = !QUICK || args.has("--write");
 const KEEP = args.has("--keep");
 
 const CFG = QUICK
-  ? { startRuns: 3, bulkRuns: 1, bulkSpecs: 50, bigRuns: 2, bigPhases: 40, contRuns: 1, workers: 4, perWorker: 5 }
-  : { startRuns: 15, bulkRuns: 5, bulkSpecs: 1000, bigRuns: 7, bigPhases: 200, contRuns: 3, workers: 8, perWorker: 25 };
+  ? { startRuns: 3, bulkRuns: 1, bulkSpecs: 50, memRuns: 1, bigRuns: 2, bigPhases: 40, contRuns: 1, workers: 4, perWorker: 5 }
+  : { startRuns: 15, bulkRuns: 5, bulkSpecs: 1000, memRuns: 3, bigRuns: 7, bigPhases: 200, contRuns: 3, workers: 8, perWorker: 25 };
 
 const CHILD_ENV = { ...process.env, NO_COLOR: "1", CI: "true", GITHUB_STEP_SUMMARY: "" };
 delete CHILD_ENV.SDD_SPECS_DIR;
@@ -70,10 +70,14 @@ function timeSync(argv, { cwd, expect = [0], label, env }) {
 }
 
 /** Run one child asynchronously; resolves with {ms, code, stdout}. */
-function timeAsync(argv, cwd) {
+function timeAsync(argv, cwd, env) {
   return new Promise((resolvePromise, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, argv, { cwd, env: CHILD_ENV, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, argv, {
+      cwd,
+      env: env === undefined ? CHILD_ENV : { ...CHILD_ENV, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
@@ -97,6 +101,28 @@ function measurePair(a, b, runs) {
     { median: median(ta), times: ta },
     { median: median(tb), times: tb },
   ];
+}
+
+/** Measure several commands run by run (one discarded warm-up each): their medians, in order. */
+function measureAll(cmds, runs) {
+  for (const c of cmds) timeSync(c.argv, c.opts);
+  const times = cmds.map(() => []);
+  for (let i = 0; i < runs; i++) cmds.forEach((c, k) => times[k].push(timeSync(c.argv, c.opts)));
+  return times.map((t) => median(t));
+}
+
+/**
+ * Peak resident memory of a child, in bytes: the kernel's high-water mark of the whole
+ * process (every thread), as getrusage reports it (process.resourceUsage().maxRSS), written
+ * by a module preloaded with --import when the process exits. The same preload runs in the
+ * baseline, so both carry its (tiny) cost alike.
+ */
+let RSS_HOOK;
+function peakRss(argv, opts) {
+  const out = join(tmp, `rss-${process.pid}.txt`);
+  rmSync(out, { force: true });
+  timeSync(["--import", RSS_HOOK, ...argv], { ...opts, env: { ...opts.env, SDD_BENCH_RSS_FILE: out } });
+  return Number(readFileSync(out, "utf8")) * 1024;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -323,18 +349,28 @@ const APP = join(tmp, "app");
 for (const part of ["bin", "dist", "schemas", "package.json"]) cpSync(join(ROOT, part), join(APP, part), { recursive: true });
 symlinkSync(join(ROOT, "node_modules"), join(APP, "node_modules"), "dir");
 const BIN = join(APP, "bin", "sdd.js");
+RSS_HOOK = join(tmp, "rss-hook.mjs");
+writeFileSync(
+  RSS_HOOK,
+  `import { writeFileSync } from "node:fs";
+process.on("exit", () => writeFileSync(process.env.SDD_BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));
+`,
+);
 const results = [];
 let contention;
+let memory;
 const notes = [];
 const started = performance.now();
 const loadBefore = loadavg()[0];
 const log = (s) => process.stderr.write(s + "\n");
 
-function row(scenario, command, ms, baselineName, baselineMs, target, extra = "") {
+function rowOf(scenario, command, ms, baselineName, baselineMs, target, format) {
   const ratio = ms / baselineMs;
   const met = target === undefined ? "" : ratio <= target ? "met" : "not met";
-  results.push({ scenario, command, ms, baselineName, baselineMs, ratio, target, met, extra });
+  results.push({ scenario, command, ms, baselineName, baselineMs, ratio, target, met, format });
 }
+const row = (scenario, command, ms, baselineName, baselineMs, target) => rowOf(scenario, command, ms, baselineName, baselineMs, target);
+const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
 try {
   // --- start --------------------------------------------------------------------------
@@ -423,21 +459,95 @@ for (const folder of ["pending", "active", "completed", "archived"]) {
 process.stdout.write(n + " files\\n");
 `,
     );
-    const [v, b] = measurePair(
-      { argv: [BIN, "validate"], opts: { cwd: dir } },
-      { argv: [baseline, specsDir], opts: { cwd: dir } },
+    const sharing = { SDD_VALIDATE_SHARE: "1" };
+    const [v, vShare, b] = measureAll(
+      [
+        { argv: [BIN, "validate"], opts: { cwd: dir } },
+        { argv: [BIN, "validate"], opts: { cwd: dir, env: sharing } },
+        { argv: [baseline, specsDir], opts: { cwd: dir } },
+      ],
       CFG.bulkRuns,
     );
     row(
       "bulk",
       `\`sdd validate\` (${CFG.bulkSpecs} specs, ${Math.round(nodes / CFG.bulkSpecs)} nodes avg, ${(bytes / 1e6).toFixed(1)} MB)`,
-      v.median,
+      v,
       "read + `JSON.parse` script",
-      b.median,
-      2.5,
+      b,
+      1.6,
     );
+    row("bulk", "the same, the calling thread validating too (`SDD_VALIDATE_SHARE=1`)", vShare, "read + `JSON.parse` script", b, undefined);
     notes.push(
       `bulk fixture: ${counts.active} active, ${counts.completed} completed, ${counts.pending} pending specs; ${nodes} nodes; ${(bytes / 1e6).toFixed(1)} MB.`,
+    );
+
+    // Peak memory, in runs of their own (the preload that reports it is not in the timings).
+    log(`memory: ${CFG.memRuns} runs each`);
+    const rssV = [];
+    const rssS = [];
+    const rssB = [];
+    for (let i = 0; i < CFG.memRuns; i++) {
+      rssV.push(peakRss([BIN, "validate"], { cwd: dir }));
+      rssS.push(peakRss([BIN, "validate"], { cwd: dir, env: sharing }));
+      rssB.push(peakRss([baseline, specsDir], { cwd: dir }));
+    }
+    memory = { runs: CFG.memRuns };
+    rowOf(
+      "memory",
+      "peak RSS of `sdd validate` (the bulk fixture)",
+      median(rssV),
+      "the read + `JSON.parse` script",
+      median(rssB),
+      2.5,
+      mib,
+    );
+    rowOf(
+      "memory",
+      "the same, the calling thread validating too (`SDD_VALIDATE_SHARE=1`)",
+      median(rssS),
+      "the read + `JSON.parse` script",
+      median(rssB),
+      undefined,
+      mib,
+    );
+
+    // --- ci: the bulk specs plus one work item per spec and the log rendered from them ---
+    const items = join(dir, "work-items");
+    const docs = join(dir, "docs", "items");
+    mkdirSync(items, { recursive: true });
+    mkdirSync(docs, { recursive: true });
+    for (let i = 0; i < CFG.bulkSpecs; i++) {
+      const k = i % 10;
+      const done = k >= 3 && k < 8;
+      const day = String(1 + (i % 28)).padStart(2, "0");
+      const specId = `bench-${String(i).padStart(4, "0")}-2026-02-${day}-001`;
+      const id = `2026-02-${day}-bench-item-${String(i).padStart(4, "0")}`;
+      writeFileSync(join(docs, `${id}.md`), `# ${words(rng(i), 4)}\n\n- SDD Spec: \`${specId}\`\n`);
+      const fields = [
+        { key: "Spec", value: `\`docs/items/${id}.md\`` },
+        { key: "SDD Spec", value: `\`${specId}\`` },
+        { key: "Owner", value: ["Robin", "Lee", "Sam"][i % 3] },
+        { key: "Started", value: `2026-02-${day}` },
+        ...(done ? [{ key: "Done", value: `2026-03-${day}` }] : []),
+        { key: "Summary", value: `${words(rng(5000 + i), 8)}.` },
+      ];
+      const item = { schema_version: 1, id, state: done ? "done" : "open", tags: ["BENCH"], title: words(rng(9000 + i), 5), fields };
+      writeFileSync(join(items, `${id}.json`), JSON.stringify(item, null, 2) + "\n");
+    }
+    timeSync([BIN, "log", "render"], { cwd: dir, label: "ci: sdd log render" });
+    log(`ci: ${CFG.bulkSpecs} work items; ${CFG.bulkRuns} runs each`);
+    const [ci, ciOnce, val] = measureAll(
+      [
+        { argv: [BIN, "ci", "--format", "text"], opts: { cwd: dir } },
+        { argv: [BIN, "ci", "--format", "text"], opts: { cwd: dir, env: { SDD_READ_ONCE: "0" } } },
+        { argv: [BIN, "validate"], opts: { cwd: dir } },
+      ],
+      CFG.bulkRuns,
+    );
+    row("ci", `\`sdd ci\` (the bulk specs + ${CFG.bulkSpecs} work items)`, ci, "`sdd validate` of the specs", val, 1.25);
+    row("ci", "the same, each spec parsed again by every step (`SDD_READ_ONCE=0`)", ciOnce, "`sdd validate` of the specs", val, undefined);
+    notes.push(
+      `ci: the bulk fixture plus ${CFG.bulkSpecs} work items (one per spec, each linking its spec and a markdown document) and the log rendered from them; \`sdd ci\` reports no finding.`,
     );
   }
 
@@ -460,14 +570,19 @@ process.stdout.write(n + " files\\n");
       throw new Error(`${task} is not a pending leaf`);
     log(`big spec: ${n} nodes, ${(readFileSync(file).length / 1e6).toFixed(1)} MB; ${CFG.bigRuns} runs each`);
     let toggle = 0;
-    const update = () => timeSync([BIN, "update-status", spec.spec_id, task, toggle++ % 2 === 0 ? "in_progress" : "pending"], { cwd: dir });
+    const update = (env) =>
+      timeSync([BIN, "update-status", spec.spec_id, task, toggle++ % 2 === 0 ? "in_progress" : "pending"], { cwd: dir, env });
     const validate = () => timeSync([BIN, "validate", spec.spec_id], { cwd: dir });
+    const copying = { SDD_BACKUP_COPY: "1" };
     update();
+    update(copying);
     validate();
     const tu = [];
+    const tc = [];
     const tv = [];
     for (let i = 0; i < CFG.bigRuns; i++) {
       tu.push(update());
+      tc.push(update(copying));
       tv.push(validate());
     }
     const final = JSON.parse(readFileSync(file, "utf8")).hierarchy[task].status;
@@ -479,7 +594,15 @@ process.stdout.write(n + " files\\n");
       median(tu),
       "`sdd validate` of it",
       median(tv),
-      2,
+      1.5,
+    );
+    row(
+      "big spec",
+      "the same, the backup copied, not linked (`SDD_BACKUP_COPY=1`)",
+      median(tc),
+      "`sdd validate` of it",
+      median(tv),
+      undefined,
     );
   }
 
@@ -531,29 +654,34 @@ process.stdout.write(n + " files\\n");
       return { lost, failed };
     };
     const par = { wall: [], lat: [], lost: 0, failed: 0 };
+    const poll = { wall: [], lat: [], lost: 0, failed: 0 };
     const seq = { wall: [], lat: [], lost: 0, failed: 0 };
-    log(`contention: ${W} processes x ${U} updates on ${nodeCount(spec)} nodes; ${CFG.contRuns} runs each`);
-    for (let run = 0; run < CFG.contRuns; run++) {
+    // The parallel run, in turn (the default) or polling for the lock (SDD_LOCK_POLL=1).
+    const parallel = async (into, env) => {
       reset();
-      let t0 = performance.now();
+      const t0 = performance.now();
       const done = [];
       await Promise.all(
         Array.from({ length: W }, async (_, k) => {
           for (const u of updates.filter((x) => x.w === k + 1)) {
-            const r = await timeAsync(argvOf(u), dir);
+            const r = await timeAsync(argvOf(u), dir, env);
             done.push({ u, ...r });
           }
         }),
       );
-      par.wall.push(performance.now() - t0);
-      par.lat.push(...done.map((d) => d.ms));
-      let c = check(done);
-      par.lost += c.lost;
-      par.failed += c.failed;
+      into.wall.push(performance.now() - t0);
+      into.lat.push(...done.map((d) => d.ms));
+      const c = check(done);
+      into.lost += c.lost;
+      into.failed += c.failed;
       timeSync([BIN, "validate", spec.spec_id], { cwd: dir, label: "contention: validate after the parallel run" });
-
+    };
+    log(`contention: ${W} processes x ${U} updates on ${nodeCount(spec)} nodes; ${CFG.contRuns} runs each`);
+    for (let run = 0; run < CFG.contRuns; run++) {
+      await parallel(par);
+      await parallel(poll, { SDD_LOCK_POLL: "1" });
       reset();
-      t0 = performance.now();
+      const t0 = performance.now();
       const doneSeq = [];
       for (const u of updates) {
         const r = await timeAsync(argvOf(u), dir);
@@ -561,7 +689,7 @@ process.stdout.write(n + " files\\n");
       }
       seq.wall.push(performance.now() - t0);
       seq.lat.push(...doneSeq.map((d) => d.ms));
-      c = check(doneSeq);
+      const c = check(doneSeq);
       seq.lost += c.lost;
       seq.failed += c.failed;
     }
@@ -572,10 +700,22 @@ process.stdout.write(n + " files\\n");
       median(par.wall),
       `the same ${total}, one after another`,
       median(seq.wall),
-      1.5,
+      0.4,
     );
+    row(
+      "contention",
+      "the same, waiters polling for the lock (`SDD_LOCK_POLL=1`)",
+      median(poll.wall),
+      `the same ${total}, one after another`,
+      median(seq.wall),
+      undefined,
+    );
+    const p = (m) => ({ p50: percentile(m.lat, 50), p99: percentile(m.lat, 99) });
+    row("contention", `command latency p99, ${W} in parallel`, p(par).p99, "p50 of the same", p(par).p50, 3);
+    row("contention", "the same, polling (`SDD_LOCK_POLL=1`)", p(poll).p99, "p50 of the same", p(poll).p50, undefined);
     contention = {
-      par: { ...par, p50: percentile(par.lat, 50), p99: percentile(par.lat, 99) },
+      par: { ...par, ...p(par) },
+      poll: { ...poll, ...p(poll) },
       seq: { ...seq, p50: percentile(seq.lat, 50), p99: percentile(seq.lat, 99) },
       total,
       runs: CFG.contRuns,
@@ -591,22 +731,24 @@ process.stdout.write(n + " files\\n");
 
 const fmt = (ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
 const c = contention;
-const lostMet = c.par.lost + c.seq.lost === 0 ? "met" : "not met";
+const lostAll = c.par.lost + c.poll.lost + c.seq.lost;
+const lostMet = lostAll === 0 ? "met" : "not met";
 
 const table = [
   "| Scenario | Command | Median | Baseline | Baseline median | Ratio | Target | Met |",
   "| --- | --- | --: | --- | --: | --: | --: | --- |",
   ...results.map(
     (r) =>
-      `| ${r.scenario} | ${r.command} | ${fmt(r.ms)} | ${r.baselineName} | ${fmt(r.baselineMs)} | ${r.ratio.toFixed(2)}× | ${r.target === undefined ? "–" : `≤ ${r.target}×`} | ${r.met || "–"} |`,
+      `| ${r.scenario} | ${r.command} | ${(r.format ?? fmt)(r.ms)} | ${r.baselineName} | ${(r.format ?? fmt)(r.baselineMs)} | ${r.ratio.toFixed(2)}× | ${r.target === undefined ? "–" : `≤ ${r.target}×`} | ${r.met || "–"} |`,
   ),
-  `| contention | lost updates (all runs, parallel + sequential) | ${c.par.lost + c.seq.lost} | – | – | – | 0 | ${lostMet} |`,
+  `| contention | lost updates (all runs, every mode) | ${lostAll} | – | – | – | 0 | ${lostMet} |`,
 ];
 
 const contTable = [
   "| Mode | Total wall (median) | Command latency p50 | Command latency p99 | Failed commands | Lost updates |",
   "| --- | --: | --: | --: | --: | --: |",
   `| ${CFG.workers} processes in parallel | ${fmt(median(c.par.wall))} | ${fmt(c.par.p50)} | ${fmt(c.par.p99)} | ${c.par.failed} | ${c.par.lost} |`,
+  `| ${CFG.workers} processes in parallel, polling (\`SDD_LOCK_POLL=1\`) | ${fmt(median(c.poll.wall))} | ${fmt(c.poll.p50)} | ${fmt(c.poll.p99)} | ${c.poll.failed} | ${c.poll.lost} |`,
   `| one after another | ${fmt(median(c.seq.wall))} | ${fmt(c.seq.p50)} | ${fmt(c.seq.p99)} | ${c.seq.failed} | ${c.seq.lost} |`,
 ];
 
@@ -635,8 +777,31 @@ so a rebuild during the run does not change it. Children run with \`NO_COLOR=1\`
 
 ${table.join("\n")}
 
-Runs per figure: start ${CFG.startRuns}, bulk ${CFG.bulkRuns}, big spec ${CFG.bigRuns}, contention ${CFG.contRuns}
-(each after one discarded warm-up run, except contention).
+Runs per figure: start ${CFG.startRuns}, bulk and ci ${CFG.bulkRuns}, memory ${CFG.memRuns}, big spec ${CFG.bigRuns}, contention ${CFG.contRuns}
+(each after one discarded warm-up run, except memory and contention).
+
+Peak memory is the kernel's high-water mark of resident memory for the whole process (all its
+threads), as \`getrusage\` reports it: a module preloaded with \`node --import\` writes
+\`process.resourceUsage().maxRSS\` when the process exits. The baseline runs with the same
+preload. These runs are separate from the timed ones.
+
+## Levers
+
+Each row marked with an environment variable runs the same command with one lever turned off,
+in the same run, alternating with the default: the difference between the two rows is what the
+lever buys. The variables exist for this measurement only.
+
+- \`SDD_VALIDATE_SHARE=1\`: the thread that runs \`validate\` validates files too, beside its
+  workers (one per CPU otherwise, each with a small young generation, while it only collects
+  the outcomes). The default keeps its heap small; sharing saves one worker's start.
+- \`SDD_READ_ONCE=0\`: every step of \`sdd ci\` reads and parses the spec files again
+  (journaling, claims, and the work-item log, which reads a spec per link); by default a file
+  read once in the run is not read again while it is unchanged.
+- \`SDD_BACKUP_COPY=1\`: the backup taken before a write copies the spec's bytes (written and
+  fsynced) instead of linking the file that the write replaces.
+- \`SDD_LOCK_POLL=1\`: a writer waiting for a spec's lock polls for it with growing sleeps;
+  by default waiters queue in turn and the oldest is woken when the lock is released (a watch
+  on the locks folder), so no waiter loses round after round.
 
 ## Contention
 

@@ -4,6 +4,7 @@
  * and one report.
  */
 import type { SpecsLocation } from "../store/discovery.js";
+import { readingOnce } from "../store/spec-file.js";
 import { ExitCode, type ExitCodeValue } from "../errors.js";
 import type { Finding } from "../findings.js";
 import { compareFindings } from "../findings.js";
@@ -35,7 +36,12 @@ export interface CiResult {
   exitCode: ExitCodeValue;
 }
 
+/** Every step reads the same spec files: each is read and parsed once for the whole run. */
 export function runCi(o: CiOptions): CiResult {
+  return readingOnce(o.env, () => runSteps(o));
+}
+
+function runSteps(o: CiOptions): CiResult {
   const steps: CiStep[] = [];
   const findings: Finding[] = [];
   const v = runValidate({
@@ -45,6 +51,8 @@ export function runCi(o: CiOptions): CiResult {
     env: o.env,
     path: o.loc.config.root,
     onProgress: o.onProgress,
+    // The later steps read the same files: what this thread validates, it has read for them.
+    shareThread: true,
   });
   steps.push({ name: "validate", ok: v.exitCode === 0, exit_code: v.exitCode, summary: v.summary });
   findings.push(...v.findings);

@@ -12,18 +12,20 @@ import {
   lstatSync,
   fstatSync,
   fsyncSync,
+  linkSync,
   mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
   readSync,
+  renameSync,
   statSync,
   unlinkSync,
   writeSync,
 } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Operation } from "fast-json-patch";
-import { asFileError, writeFileAtomic } from "./atomic.js";
+import { asFileError, discardTemp, fsyncDir, pendingTempFiles, tempPathFor, writeFileAtomic } from "./atomic.js";
 import { DataError } from "../errors.js";
 
 export const HISTORY_DIR = ".history";
@@ -182,11 +184,57 @@ export function appendHistory(specsDir: string, id: string, entry: HistoryEntry)
   }
 }
 
-export function writeBackup(specsDir: string, id: string, seq: number, bytes: Uint8Array, mode?: number): string {
+function backupFile(specsDir: string, id: string, seq: number): string {
   ownDir(join(specsDir, BACKUPS_DIR));
-  const dir = ownDir(backupDir(specsDir, id));
-  const file = join(dir, `${String(seq).padStart(8, "0")}.json`);
+  return join(ownDir(backupDir(specsDir, id)), `${String(seq).padStart(8, "0")}.json`);
+}
+
+export function writeBackup(specsDir: string, id: string, seq: number, bytes: Uint8Array, mode?: number): string {
+  const file = backupFile(specsDir, id, seq);
   writeFileAtomic(file, bytes, mode === undefined ? {} : { mode });
+  rotateBackups(specsDir, id);
+  return file;
+}
+
+/**
+ * The backup of a spec about to be replaced: a second name (a hard link) for the file as it
+ * is, since the write that follows renames a new file over the spec and leaves this one to
+ * the backup alone. Nothing is copied or written but a directory entry; the file's content
+ * is flushed (fsync, nearly free for a file sdd wrote, as that was flushed then) and the
+ * backups folder too, before the spec is replaced. Where a link cannot be made (a file
+ * system without hard links, a spec that is not a regular file or has other names,
+ * SDD_BACKUP_COPY=1 for the benchmark) the bytes are copied as before.
+ */
+export function backupSpec(specsDir: string, id: string, seq: number, spec: string, mode?: number): string {
+  const file = backupFile(specsDir, id, seq);
+  const st = lstatSync(spec);
+  // A file with another name besides the spec's (a hard link someone made) could be
+  // changed in place through it, and the backup with it: that one is copied.
+  if (process.env.SDD_BACKUP_COPY !== "1" && st.isFile() && st.nlink === 1) {
+    const tmp = tempPathFor(file);
+    try {
+      linkSync(spec, tmp);
+      pendingTempFiles.add(tmp);
+      const fd = openSync(tmp, "r");
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      // Over a backup of the same number a crashed write left (its history entry missing).
+      renameSync(tmp, file);
+      pendingTempFiles.delete(tmp);
+      fsyncDir(dirname(file));
+      rotateBackups(specsDir, id);
+      return file;
+    } catch {
+      discardTemp(tmp);
+    }
+  }
+  return writeBackup(specsDir, id, seq, readFileSync(spec), mode);
+}
+
+function rotateBackups(specsDir: string, id: string): void {
   const all = listBackups(specsDir, id);
   for (const old of all.slice(0, Math.max(0, all.length - BACKUP_KEEP))) {
     try {
@@ -196,7 +244,6 @@ export function writeBackup(specsDir: string, id: string, seq: number, bytes: Ui
       // rotated by another process already
     }
   }
-  return file;
 }
 
 /** Backups oldest first, each with the history sequence number it precedes. */

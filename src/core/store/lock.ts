@@ -4,7 +4,8 @@
  * mkdir and kept fresh by its mtime, the on-disk protocol of proper-lockfile, plus an owner
  * token `<specs>/.locks/<id>.lock.owner` so a holder can tell whether the lock is still its own.
  *
- * - waiting is bounded: retries with short jittered sleeps until the timeout, then exit 3;
+ * - waiting is bounded and in turn (lock-queue.ts): the lock is tried again the moment it is
+ *   released, oldest waiter first, until the timeout, then exit 3;
  * - a lock not refreshed for LOCK_STALE_MS (its holder died or is frozen) is taken over;
  * - the holder's work is synchronous, so no timer can refresh the lock while it runs: the
  *   holder refreshes it itself, synchronously, at each step (`guard.refresh()`), and checks
@@ -17,6 +18,7 @@ import { mkdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, u
 import { join } from "node:path";
 import { asFileError, TEMP_SUFFIX } from "./atomic.js";
 import { ConflictError, DataError, UsageError } from "../errors.js";
+import { removeTickets, waitForLock } from "./lock-queue.js";
 
 /**
  * A lock not refreshed for this long is taken over. SDD_LOCK_STALE_MS (whole milliseconds)
@@ -54,14 +56,15 @@ interface Held {
 const heldLocks = new Set<Held>();
 
 // Interrupted (SIGINT/SIGTERM end in process.exit): release what is still this process's own.
-process.on("exit", () => releaseHeldLocks());
+process.on("exit", () => {
+  removeTickets();
+  releaseHeldLocks();
+});
 
 /** Unique enough across processes and takeovers: pid, a high-resolution clock, randomness. */
 function newToken(): string {
   return `${process.pid}-${process.hrtime.bigint().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export function lockPathFor(specsDir: string, key: string): string {
   return join(specsDir, LOCKS_DIR, key);
@@ -223,25 +226,18 @@ export async function withSpecLock<T>(
   lockDirOf(specsDir);
   const target = lockPathFor(specsDir, key);
   const started = Date.now();
-  const deadline = started + timeoutMs;
-  let delay = 2;
   let held: Held | undefined;
-  for (;;) {
-    held = tryAcquire(target, key);
-    if (held !== undefined) break;
-    const left = deadline - Date.now();
-    if (left <= 0) {
-      throw new ConflictError(
-        "lock-timeout",
-        `spec ${JSON.stringify(key)} is locked by another sdd process; gave up after ${timeoutMs} ms`,
-        {
-          file: `${target}.lock`,
-          fix: "Retry, or raise --lock-timeout. A lock whose holder died is taken over after 5 s; `sdd doctor` lists stale locks.",
-        },
-      );
-    }
-    await sleep(Math.min(left, delay * (0.5 + Math.random())));
-    delay = Math.min(delay * 1.5, 50);
+  const got = await waitForLock({
+    lockDir: `${target}.lock`,
+    deadline: started + timeoutMs,
+    token: newToken(),
+    attempt: () => (held = tryAcquire(target, key)) !== undefined,
+  });
+  if (!got || held === undefined) {
+    throw new ConflictError("lock-timeout", `spec ${JSON.stringify(key)} is locked by another sdd process; gave up after ${timeoutMs} ms`, {
+      file: `${target}.lock`,
+      fix: "Retry, or raise --lock-timeout. A lock whose holder died is taken over after 5 s; `sdd doctor` lists stale locks.",
+    });
   }
   try {
     return await fn(guardFor(held, Date.now() - started));

@@ -2,7 +2,7 @@
  * Reading a spec file: bytes to text (UTF-8, BOM noted), text to value (exit 4 with
  * file:line:col on a syntax error), plus the source index for positions and minimal writes.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { DataError, NotFoundError } from "../errors.js";
 import { SPEC_FOLDERS, type SpecFolder } from "../spec/model.js";
@@ -19,7 +19,64 @@ export interface LoadedFile {
   source: JsonSource;
 }
 
+/**
+ * Files read in the current read-once scope, by path: what was read, and the file's identity
+ * then (a file replaced since is read again).
+ */
+let memo: Map<string, { identity: string; loaded: LoadedFile }> | undefined;
+
+function identityOf(file: string): string | undefined {
+  try {
+    const st = statSync(file);
+    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Run `fn` with every spec file read (and parsed) at most once: a command made of several
+ * read-only steps over the same files (`sdd ci`: validate, journaling, claims, the work-item
+ * log) reads each file in the first step that needs it and the later steps get the same
+ * value. The values are shared, so the steps must not modify them. A file whose identity
+ * (device, inode, size, modification time) changed is read again. SDD_READ_ONCE=0 turns it
+ * off, so a benchmark can measure what it saves.
+ */
+export function readingOnce<T>(env: NodeJS.ProcessEnv, fn: () => T): T {
+  if (memo !== undefined || env.SDD_READ_ONCE === "0") return fn();
+  memo = new Map();
+  try {
+    return fn();
+  } finally {
+    memo = undefined;
+  }
+}
+
 export function readJsonFile(file: string, displayName = file): LoadedFile {
+  if (memo === undefined) return readJsonFileNow(file, displayName);
+  const identity = identityOf(file);
+  const hit = memo.get(file);
+  if (hit !== undefined && identity !== undefined && hit.identity === identity) {
+    const l = hit.loaded;
+    if (l.source.file === displayName) return l;
+    // The same text and value under the name this caller shows (positions and messages use it).
+    return {
+      file,
+      text: l.text,
+      value: l.value,
+      bom: l.bom,
+      get style(): JsonStyle {
+        return l.style;
+      },
+      source: new JsonSource(l.text, displayName, l.value),
+    };
+  }
+  const loaded = readJsonFileNow(file, displayName);
+  if (identity !== undefined) memo.set(file, { identity, loaded });
+  return loaded;
+}
+
+function readJsonFileNow(file: string, displayName: string): LoadedFile {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);

@@ -14,7 +14,7 @@ import { resolveSpec } from "./discovery.js";
 import type { Plan, PlanContext, SpecRef } from "../spec/plan.js";
 import { ConflictError, FindingsError, SddError, UsageError } from "../errors.js";
 import type { RawFinding } from "../findings.js";
-import { appendHistory, checkHistoryWritable, lastSeq, writeBackup } from "./history.js";
+import { appendHistory, checkHistoryWritable, lastSeq, backupSpec } from "./history.js";
 import { rewriteJson } from "../json/edit.js";
 import { serializeJson } from "../json/write.js";
 import { DEFAULT_LOCK_TIMEOUT_MS, stopPoint, withSpecLock, type LockGuard } from "./lock.js";
@@ -243,7 +243,7 @@ export async function transact<T>(options: TransactionOptions, planner: (ctx: Pl
     checkHistoryWritable(options.specsDir, ref.id);
     const seq = lastSeq(options.specsDir, ref.id) + 1;
     const mode = statSync(ref.file).mode & 0o7777;
-    writeBackup(options.specsDir, ref.id, seq, readFileSync(ref.file), mode);
+    backupSpec(options.specsDir, ref.id, seq, ref.file, mode);
     const entry = {
       seq,
       timestamp: ts,

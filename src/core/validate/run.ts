@@ -24,6 +24,8 @@ export interface ValidateOptions {
   env?: NodeJS.ProcessEnv;
   /** Called as files are validated (files done, of total). */
   onProgress?: ((done: number, total: number) => void) | undefined;
+  /** This thread validates files too (see ValidateThreads). */
+  shareThread?: boolean;
 }
 
 export interface FileReport {
@@ -110,7 +112,7 @@ export function runValidate(options: ValidateOptions): ValidateResult {
   let findings: Finding[] = [];
   let unreadable = 0;
   const byId = new Map<string, { file: string; line: number; column: number }[]>();
-  const outcomes = validateTargets(targets, options.cwd, options.onProgress);
+  const outcomes = validateTargets(targets, options.cwd, options.onProgress, { shareHere: options.shareThread === true });
   for (let i = 0; i < targets.length; i++) {
     const target = targets[i] as Target;
     const r = outcomes[i] as FileOutcome;
