@@ -50,6 +50,23 @@ function percentile(xs, p) {
 // ---------------------------------------------------------------------------------------
 // Running children
 
+/**
+ * CPU time (user + system) of this process's children that have exited so far, in ms, from
+ * /proc/self/stat (cutime and cstime); NaN where there is no /proc.
+ */
+function childrenCpuMs() {
+  try {
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields 16 and 17 of stat(5); the list above starts at field 3.
+    const ticks = Number(fields[13]) + Number(fields[14]);
+    const hz = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
+    return (ticks * 1000) / hz;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** Run one child synchronously; returns its wall time in ms. Throws on an unexpected exit code. */
 function timeSync(argv, { cwd, expect = [0], label, env }) {
   const t0 = performance.now();
@@ -655,7 +672,7 @@ process.stdout.write(n + " files\\n");
     };
     const par = { wall: [], lat: [], lost: 0, failed: 0 };
     const poll = { wall: [], lat: [], lost: 0, failed: 0 };
-    const seq = { wall: [], lat: [], lost: 0, failed: 0 };
+    const seq = { wall: [], lat: [], lost: 0, failed: 0, cpu: [] };
     // The parallel run, in turn (the default) or polling for the lock (SDD_LOCK_POLL=1).
     const parallel = async (into, env) => {
       reset();
@@ -681,6 +698,7 @@ process.stdout.write(n + " files\\n");
       await parallel(par);
       await parallel(poll, { SDD_LOCK_POLL: "1" });
       reset();
+      const cpu0 = childrenCpuMs();
       const t0 = performance.now();
       const doneSeq = [];
       for (const u of updates) {
@@ -688,6 +706,7 @@ process.stdout.write(n + " files\\n");
         doneSeq.push({ u, ...r });
       }
       seq.wall.push(performance.now() - t0);
+      seq.cpu.push(childrenCpuMs() - cpu0);
       seq.lat.push(...doneSeq.map((d) => d.ms));
       const c = check(doneSeq);
       seq.lost += c.lost;
@@ -710,6 +729,17 @@ process.stdout.write(n + " files\\n");
       median(seq.wall),
       undefined,
     );
+    // The floor on this machine: the CPU time the 200 commands need, spread over every core.
+    // No scheduling of the lock can finish the parallel run sooner than that.
+    if (!Number.isNaN(median(seq.cpu)))
+      row(
+        "contention",
+        `the floor: the serial run's CPU time (${(median(seq.cpu) / 1000).toFixed(1)} s) over ${availableParallelism()} cores`,
+        median(seq.cpu) / availableParallelism(),
+        `the same ${total}, one after another`,
+        median(seq.wall),
+        undefined,
+      );
     const p = (m) => ({ p50: percentile(m.lat, 50), p99: percentile(m.lat, 99) });
     row("contention", `command latency p99, ${W} in parallel`, p(par).p99, "p50 of the same", p(par).p50, 3);
     row("contention", "the same, polling (`SDD_LOCK_POLL=1`)", p(poll).p99, "p50 of the same", p(poll).p50, undefined);
@@ -810,6 +840,12 @@ own task of one spec (${c.total} updates in all), against the same ${c.total} up
 Latency is each command's wall time measured from the outside (process start to exit); it
 includes the time spent waiting for the spec's lock, which \`sdd\` does not report in its
 output. A lost update is a task whose final status is not the one its successful update set.
+
+The floor row is the CPU time (user and system, of every child process) the serial run took,
+divided by the number of cores: the parallel run cannot finish sooner, however the lock is
+handed over. Each command is a whole Node process, so most of that CPU time is start-up and
+work done outside the lock; where the floor's ratio is above the target, the target cannot be
+met on this machine, and the gap between the parallel row and the floor is what is left to win.
 
 ${contTable.join("\n")}
 

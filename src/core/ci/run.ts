@@ -7,7 +7,7 @@ import type { SpecsLocation } from "../store/discovery.js";
 import { readingOnce } from "../store/spec-file.js";
 import { ExitCode, type ExitCodeValue } from "../errors.js";
 import type { Finding } from "../findings.js";
-import { compareFindings } from "../findings.js";
+import { compareFindings, exitCodeFor } from "../findings.js";
 import { runCheckJournaling } from "../journaling/check.js";
 import { applyRuleConfig, runValidate } from "../validate/run.js";
 import { checkClaims } from "../claims/check.js";
@@ -62,14 +62,14 @@ function runSteps(o: CiOptions): CiResult {
     j.findings.filter((f) => f.code === "unjournaled"),
     o.loc.config.config.rules,
   );
-  const jExit = j.exitCode === ExitCode.unreadable ? j.exitCode : unjournaled.some((f) => f.severity === "error") ? ExitCode.findings : 0;
+  const jExit = exitCodeFor({ unreadable: j.exitCode === ExitCode.unreadable ? 1 : 0, findings: unjournaled });
   steps.push({ name: "check-journaling", ok: jExit === 0, exit_code: jExit, summary: j.summary });
   findings.push(...unjournaled);
   const c = checkClaims({ loc: o.loc, cwd: o.cwd, env: o.env });
   steps.push({
     name: "claims",
     ok: c.findings.length === 0,
-    exit_code: c.findings.length === 0 ? 0 : ExitCode.findings,
+    exit_code: exitCodeFor({ unmet: c.findings.length > 0 }),
     summary: c.summary,
   });
   findings.push(...c.findings);
@@ -79,12 +79,12 @@ function runSteps(o: CiOptions): CiResult {
     findings.push(...r.findings);
   }
   findings.sort(compareFindings);
-  const worst = steps.reduce<number>(
-    (max, s) => (s.exit_code === ExitCode.unreadable ? ExitCode.unreadable : Math.max(max, s.exit_code === 0 ? 0 : ExitCode.findings)),
-    0,
-  );
-  const failing = o.strict ? findings.some((f) => f.severity !== "info") : findings.some((f) => f.severity === "error");
-  const exitCode: ExitCodeValue =
-    worst === ExitCode.unreadable ? ExitCode.unreadable : failing || worst > 0 ? ExitCode.findings : ExitCode.ok;
+  // A step that could not read a file outranks findings; any other failing step fails the run.
+  const exitCode = exitCodeFor({
+    unreadable: steps.filter((s) => s.exit_code === ExitCode.unreadable).length,
+    unmet: steps.some((s) => s.exit_code !== ExitCode.ok),
+    findings,
+    strict: o.strict,
+  });
   return { steps, findings, exitCode };
 }

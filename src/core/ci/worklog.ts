@@ -5,7 +5,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import type { CiOptions, CiStep } from "./run.js";
-import { unreadableFinding, type Finding } from "../findings.js";
+import { exitCodeFor, unreadableFinding, type Finding } from "../findings.js";
+import { ExitCode } from "../errors.js";
 import { displayPath } from "../paths.js";
 import { applyRuleConfig } from "../validate/run.js";
 import { lintCallbacks, lintStoredItems, readItems, renderItems, worklogPlaces, type WorklogPlaces } from "../worklog/store.js";
@@ -111,7 +112,7 @@ export function logCiStep(o: CiOptions): { step: CiStep; findings: Finding[] } {
       step: {
         name: "work-item log",
         ok: true,
-        exit_code: 0,
+        exit_code: ExitCode.ok,
         summary: { skipped: `no work-item folder (${displayPath(places.dir, o.cwd)})` },
       },
       findings: [],
@@ -161,7 +162,7 @@ export function logCiStep(o: CiOptions): { step: CiStep; findings: Finding[] } {
     step: {
       name: "work-item log",
       ok: errors === 0,
-      exit_code: unreadable.length > 0 ? 4 : errors > 0 ? 1 : 0,
+      exit_code: exitCodeFor({ unreadable: unreadable.length, errors }),
       summary: { items: items.length, linked_in_logs: items.length - own.length, stale, errors },
     },
     findings,
@@ -177,7 +178,7 @@ export function handLogsCiStep(o: CiOptions): { step: CiStep; findings: Finding[
       step: {
         name: "hand-written logs",
         ok: true,
-        exit_code: 0,
+        exit_code: ExitCode.ok,
         summary: { skipped: "no hand-written log in scope (logs in sdd.config.json)" },
       },
       findings: [],
@@ -189,7 +190,7 @@ export function handLogsCiStep(o: CiOptions): { step: CiStep; findings: Finding[
   const findings = applyRuleConfig(raw, o.loc.config.config.rules);
   const errors = findings.filter((f) => f.severity === "error").length;
   return {
-    step: { name: "hand-written logs", ok: errors === 0, exit_code: errors > 0 ? 1 : 0, summary: { files: files.length, errors } },
+    step: { name: "hand-written logs", ok: errors === 0, exit_code: exitCodeFor({ errors }), summary: { files: files.length, errors } },
     findings,
   };
 }
