@@ -194,11 +194,18 @@ class Relay {
     process.exitCode = code;
   }
 
+  /** The run died without a result (a worker out of memory): still one document with --json. */
   fail(message: string): void {
     if (this.finished) return;
     this.finished = true;
-    err(`error: internal error: ${message}\n`);
-    process.exitCode = 1;
+    const code = ExitCode.findings;
+    if (this.json) {
+      const doc = envelope(this.command, code, { error: { code: "internal", message: `internal error: ${message}` } });
+      out(JSON.stringify(doc) + "\n");
+    } else {
+      err(`error: internal error: ${message}\n`);
+    }
+    process.exitCode = code;
   }
 
   private interrupt(signal: HandledSignal): void {

@@ -157,6 +157,17 @@ describe("output", () => {
     expect(JSON.parse(text)).toMatchObject({ command: "validate", ok: false });
   });
 
+  it("with --json is still one document when the run dies without a result (a worker out of memory)", () => {
+    const dir = bigTree(6000);
+    // A heap too small for the worker's run: it is stopped, the main thread reports it.
+    const env = { ...ENV, NODE_OPTIONS: "--max-old-space-size=8", SDD_NO_CODE_CACHE: "1" };
+    const r = spawnSync(process.execPath, [bin, "validate", "--json"], { cwd: dir, env, encoding: "utf8" });
+    expect(r.status).toBe(1);
+    const doc = JSON.parse(r.stdout) as { ok: boolean; exit_code: number; error: { code: string; message: string } };
+    expect(doc).toMatchObject({ command: "validate", ok: false, exit_code: 1, error: { code: "internal" } });
+    expect(doc.error.message).toMatch(/memory/);
+  });
+
   it("a reader that goes away early is no error", () => {
     // Far more findings than a pipe holds: the reader (head) is gone long before the end.
     const dir = bigTree(1500);
