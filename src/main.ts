@@ -271,14 +271,27 @@ async function main(): Promise<void> {
     return;
   }
   // Interrupted: drop any half-written temp file; the spec itself is untouched until the
-  // atomic rename, and held locks are released on exit (core/store/lock.ts).
+  // atomic rename, and held locks are released on exit (core/store/lock.ts). With --json
+  // the run's document, if it has not printed it yet, is the report saying so.
+  let printed = false;
   for (const signal of Object.keys(SIGNAL_EXIT) as HandledSignal[]) {
     process.on(signal, () => {
       removePendingTempFiles();
-      process.exit(SIGNAL_EXIT[signal]);
+      const code = SIGNAL_EXIT[signal];
+      const message = `interrupted by ${signal}`;
+      if (!wantsJson(job.args)) err(`\nerror: ${message}\n`);
+      else if (!printed) {
+        const doc = envelope(argv[0] ?? "sdd", code, { interrupted: true, error: { code: "interrupted", message } });
+        out(JSON.stringify(doc) + "\n");
+      }
+      process.exit(code);
     });
   }
-  process.exitCode = await run(job.args, jobIo(job, out, err));
+  const stdout = (text: string): void => {
+    printed = true;
+    out(text);
+  };
+  process.exitCode = await run(job.args, jobIo(job, stdout, err));
 }
 
 // run() never throws; this is for a fault in the code above.
