@@ -128,7 +128,7 @@ describe("output", () => {
     const child = spawn(process.execPath, [bin, "validate", "--json"], { cwd: dir, env: ENV, stdio: ["ignore", writer, "pipe"] });
     closeSync(writer);
     let stderr = "";
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
     let done = false;
     void exited.then(() => (done = true));
