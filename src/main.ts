@@ -84,6 +84,8 @@ async function isSmallValidate(argv: readonly string[], cwd: string): Promise<bo
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 /** The descriptors whose reader went away. */
 const gone: boolean[] = [];
+/** Why stdout or stderr could not be written, other than a reader that went away. */
+let lost: NodeJS.ErrnoException | undefined;
 
 /**
  * Output goes to the file descriptor, written through before the call returns: the streams
@@ -110,9 +112,20 @@ function writeFd(fd: 1 | 2, text: string): void {
         gone[fd] = true;
         return;
       }
-      throw caught;
+      // Anything else (a full disk, an I/O error): the output is lost, which the run's end
+      // reports (reportOutputLost) instead of a stack trace in the middle of the run.
+      gone[fd] = true;
+      lost ??= caught as NodeJS.ErrnoException;
+      return;
     }
   }
+}
+
+/** A run whose output could not be written failed: exit 4 (an I/O error), saying why where stderr still works. */
+function reportOutputLost(): void {
+  if (lost === undefined) return;
+  err(`error: cannot write the output (${lost.code ?? "error"}: ${lost.message.replace(/^[A-Z0-9]+: /, "")})\n`);
+  process.exitCode = ExitCode.unreadable;
 }
 
 const out = (text: string): void => writeFd(1, text);
@@ -268,6 +281,7 @@ async function main(): Promise<void> {
   if (isReadOnlyRun(argv)) {
     if (process.env.SDD_BENCH_WORKER !== "1" && (await isSmallValidate(argv, job.cwd))) await runHere(job, argv);
     else await runOnWorker(job, argv);
+    reportOutputLost();
     return;
   }
   // Interrupted: drop any half-written temp file; the spec itself is untouched until the
@@ -292,6 +306,7 @@ async function main(): Promise<void> {
     out(text);
   };
   process.exitCode = await run(job.args, jobIo(job, stdout, err));
+  reportOutputLost();
 }
 
 // run() never throws; this is for a fault in the code above.

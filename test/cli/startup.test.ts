@@ -168,6 +168,21 @@ describe("output", () => {
     expect(doc.error.message).toMatch(/memory/);
   });
 
+  it.skipIf(process.platform !== "linux")("that cannot be written (a full disk) is exit 4 with a message, no stack trace", () => {
+    const dir = bigTree(10);
+    for (const args of [
+      ["validate", "--json"],
+      ["list-specs", "--json"],
+    ]) {
+      const full = openSync("/dev/full", "w");
+      const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, env: ENV, encoding: "utf8", stdio: ["ignore", full, "pipe"] });
+      closeSync(full);
+      expect(r.status, args.join(" ")).toBe(4);
+      expect(r.stderr).toContain("cannot write the output (ENOSPC");
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
   it("a reader that goes away early is no error", () => {
     // Far more findings than a pipe holds: the reader (head) is gone long before the end.
     const dir = bigTree(1500);
