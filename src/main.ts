@@ -84,6 +84,8 @@ async function isSmallValidate(argv: readonly string[], cwd: string): Promise<bo
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 /** The descriptors whose reader went away. */
 const gone: boolean[] = [];
+/** Why stdout or stderr could not be written, other than a reader that went away. */
+let lost: NodeJS.ErrnoException | undefined;
 
 /**
  * Output goes to the file descriptor, written through before the call returns: the streams
@@ -110,9 +112,20 @@ function writeFd(fd: 1 | 2, text: string): void {
         gone[fd] = true;
         return;
       }
-      throw caught;
+      // Anything else (a full disk, an I/O error): the output is lost, which the run's end
+      // reports (reportOutputLost) instead of a stack trace in the middle of the run.
+      gone[fd] = true;
+      lost ??= caught as NodeJS.ErrnoException;
+      return;
     }
   }
+}
+
+/** A run whose output could not be written failed: exit 4 (an I/O error), saying why where stderr still works. */
+function reportOutputLost(): void {
+  if (lost === undefined) return;
+  err(`error: cannot write the output (${lost.code ?? "error"}: ${lost.message.replace(/^[A-Z0-9]+: /, "")})\n`);
+  process.exitCode = ExitCode.unreadable;
 }
 
 const out = (text: string): void => writeFd(1, text);
@@ -194,11 +207,18 @@ class Relay {
     process.exitCode = code;
   }
 
+  /** The run died without a result (a worker out of memory): still one document with --json. */
   fail(message: string): void {
     if (this.finished) return;
     this.finished = true;
-    err(`error: internal error: ${message}\n`);
-    process.exitCode = 1;
+    const code = ExitCode.findings;
+    if (this.json) {
+      const doc = envelope(this.command, code, { error: { code: "internal", message: `internal error: ${message}` } });
+      out(JSON.stringify(doc) + "\n");
+    } else {
+      err(`error: internal error: ${message}\n`);
+    }
+    process.exitCode = code;
   }
 
   private interrupt(signal: HandledSignal): void {
@@ -261,17 +281,32 @@ async function main(): Promise<void> {
   if (isReadOnlyRun(argv)) {
     if (process.env.SDD_BENCH_WORKER !== "1" && (await isSmallValidate(argv, job.cwd))) await runHere(job, argv);
     else await runOnWorker(job, argv);
+    reportOutputLost();
     return;
   }
   // Interrupted: drop any half-written temp file; the spec itself is untouched until the
-  // atomic rename, and held locks are released on exit (core/store/lock.ts).
+  // atomic rename, and held locks are released on exit (core/store/lock.ts). With --json
+  // the run's document, if it has not printed it yet, is the report saying so.
+  let printed = false;
   for (const signal of Object.keys(SIGNAL_EXIT) as HandledSignal[]) {
     process.on(signal, () => {
       removePendingTempFiles();
-      process.exit(SIGNAL_EXIT[signal]);
+      const code = SIGNAL_EXIT[signal];
+      const message = `interrupted by ${signal}`;
+      if (!wantsJson(job.args)) err(`\nerror: ${message}\n`);
+      else if (!printed) {
+        const doc = envelope(argv[0] ?? "sdd", code, { interrupted: true, error: { code: "interrupted", message } });
+        out(JSON.stringify(doc) + "\n");
+      }
+      process.exit(code);
     });
   }
-  process.exitCode = await run(job.args, jobIo(job, out, err));
+  const stdout = (text: string): void => {
+    printed = true;
+    out(text);
+  };
+  process.exitCode = await run(job.args, jobIo(job, stdout, err));
+  reportOutputLost();
 }
 
 // run() never throws; this is for a fault in the code above.

@@ -211,9 +211,16 @@ export async function serveMcp(o: McpServerOptions): Promise<void> {
   });
 
   const stdin = o.stdin ?? process.stdin;
-  const transport = new StdioServerTransport(stdin as never, (o.stdout ?? process.stdout) as never);
+  const stdout = o.stdout ?? process.stdout;
+  const transport = new StdioServerTransport(stdin as never, stdout as never);
   const closed = new Promise<void>((resolve) => {
     server.onclose = resolve;
+  });
+  // A client that closed its end of the pipe has gone away: an answer written after that
+  // fails with EPIPE, which ends the session as the end of its input does, not the process.
+  stdout.on("error", (caught: NodeJS.ErrnoException) => {
+    if (caught.code !== "EPIPE") throw caught;
+    void server.close();
   });
   await server.connect(transport);
   // The transport does not notice its input ending: the client went away, so stop.

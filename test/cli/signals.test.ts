@@ -7,6 +7,7 @@
  * validation when the signal is sent; the test then feeds it without end.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -63,5 +64,39 @@ describe.skipIf(!hasMkfifo)("a signal during a long run", () => {
     expect(r.code).toBe(130);
     expect(r.stderr).toContain("interrupted by SIGINT");
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+/** The process state letter from /proc ("T" once stopped). */
+function procState(pid: number): string | undefined {
+  try {
+    return /\) (\S)/.exec(readFileSync(`/proc/${pid}/stat`, "utf8"))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+describe.skipIf(process.platform !== "linux")("a signal while a write waits for its lock", () => {
+  it("SIGINT with --json: exit 130, one JSON document saying so, the spec unchanged", async () => {
+    const id = "a-2026-01-01-001";
+    const dir = specsTree([{ spec: makeSpec(id) }]);
+    const file = join(dir, "specs", "active", `${id}.json`);
+    const before = readFileSync(file, "utf8");
+    // The writer stops itself just before taking the lock, so the signal is known to come
+    // while it waits for a lock that another (live) process holds.
+    const child = spawn(process.execPath, [BIN, "add-journal", id, "--title", "t", "--content", "c", "--lock-timeout", "30s", "--json"], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: "1", CI: "true", SDD_TEST_STOP: "before-lock" },
+    });
+    let stdout = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    const closed = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    while (procState(child.pid!) !== "T") await new Promise((resolve) => setTimeout(resolve, 10));
+    mkdirSync(join(dir, "specs", ".locks", `${id}.lock`), { recursive: true });
+    child.kill("SIGINT");
+    child.kill("SIGCONT");
+    expect(await closed).toBe(130);
+    expect(JSON.parse(stdout)).toMatchObject({ command: "add-journal", ok: false, exit_code: 130, interrupted: true });
+    expect(readFileSync(file, "utf8")).toBe(before);
   });
 });

@@ -5,7 +5,19 @@
  * output goes to the file descriptors directly, so a reader that goes away is no error.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  cpSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -92,16 +104,88 @@ describe("the code cache", () => {
   });
 });
 
+/** A spec with `n` tasks of an unknown status: several findings each, megabytes of --json. */
+function bigTree(n: number): string {
+  const spec = makeSpec("big-2026-01-01-001", (s) => {
+    for (let i = 0; i < n; i++) {
+      s.hierarchy[`task-x-${i}`] = { ...s.hierarchy["task-1-2"], status: "done" };
+      s.hierarchy["phase-1"].children.push(`task-x-${i}`);
+    }
+  });
+  return specsTree([{ spec }]);
+}
+
 describe("output", () => {
+  it.skipIf(process.platform === "win32")("is written whole to a non-blocking pipe whose reader is slow", async () => {
+    const dir = bigTree(6000);
+    // A FIFO opened non-blocking: the run's stdout shares that open file, so its writes to
+    // the full pipe fail with EAGAIN instead of waiting, as under a parent that made its
+    // pipe non-blocking.
+    const fifo = join(dir, "out.fifo");
+    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+    const child = spawn(process.execPath, [bin, "validate", "--json"], { cwd: dir, env: ENV, stdio: ["ignore", writer, "pipe"] });
+    closeSync(writer);
+    let stderr = "";
+    child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    let done = false;
+    void exited.then(() => (done = true));
+    // Read a little at a time, with pauses, so the pipe stays full for most of the run.
+    const chunks: Buffer[] = [];
+    const buf = Buffer.alloc(16 * 1024);
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(reader, buf, 0, buf.length, null);
+      } catch (caught) {
+        if ((caught as NodeJS.ErrnoException).code !== "EAGAIN") throw caught;
+        n = -1;
+      }
+      if (n === 0) break;
+      if (n > 0) chunks.push(Buffer.from(buf.subarray(0, n)));
+      else if (done) break;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    closeSync(reader);
+    const code = await exited;
+    expect(stderr).toBe("");
+    expect(code).toBe(1);
+    const text = Buffer.concat(chunks).toString("utf8");
+    expect(text.length).toBeGreaterThan(1 << 20);
+    expect(JSON.parse(text)).toMatchObject({ command: "validate", ok: false });
+  });
+
+  it("with --json is still one document when the run dies without a result (a worker out of memory)", () => {
+    const dir = bigTree(6000);
+    // A heap too small for the worker's run: it is stopped, the main thread reports it.
+    const env = { ...ENV, NODE_OPTIONS: "--max-old-space-size=8", SDD_NO_CODE_CACHE: "1" };
+    const r = spawnSync(process.execPath, [bin, "validate", "--json"], { cwd: dir, env, encoding: "utf8" });
+    expect(r.status).toBe(1);
+    const doc = JSON.parse(r.stdout) as { ok: boolean; exit_code: number; error: { code: string; message: string } };
+    expect(doc).toMatchObject({ command: "validate", ok: false, exit_code: 1, error: { code: "internal" } });
+    expect(doc.error.message).toMatch(/memory/);
+  });
+
+  it.skipIf(process.platform !== "linux")("that cannot be written (a full disk) is exit 4 with a message, no stack trace", () => {
+    const dir = bigTree(10);
+    for (const args of [
+      ["validate", "--json"],
+      ["list-specs", "--json"],
+    ]) {
+      const full = openSync("/dev/full", "w");
+      const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, env: ENV, encoding: "utf8", stdio: ["ignore", full, "pipe"] });
+      closeSync(full);
+      expect(r.status, args.join(" ")).toBe(4);
+      expect(r.stderr).toContain("cannot write the output (ENOSPC");
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
   it("a reader that goes away early is no error", () => {
     // Far more findings than a pipe holds: the reader (head) is gone long before the end.
-    const spec = makeSpec("big-2026-01-01-001", (s) => {
-      for (let i = 0; i < 1500; i++) {
-        s.hierarchy[`task-x-${i}`] = { ...s.hierarchy["task-1-2"], status: "done" };
-        s.hierarchy["phase-1"].children.push(`task-x-${i}`);
-      }
-    });
-    const dir = specsTree([{ spec }]);
+    const dir = bigTree(1500);
     const script = `set -o pipefail; "${process.execPath}" "${bin}" validate big-2026-01-01-001 --json | head -c 1; echo " $?"`;
     const r = spawnSync("bash", ["-c", script], { cwd: dir, env: ENV, encoding: "utf8" });
     // The run's own exit code (1: findings), no complaint about the pipe.

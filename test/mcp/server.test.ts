@@ -405,6 +405,31 @@ describe("sdd mcp: the wire", () => {
     expect(r.stdout).toBe("");
   });
 
+  it("ends quietly with exit 0 when the client stops reading its answers (a closed pipe)", async () => {
+    const dir = repo();
+    const child = spawn(process.execPath, [BIN, "mcp"], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: "1" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let err = "";
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
+    // The client is gone before the answer is written: the server's write finds no reader.
+    child.stdout.destroy();
+    const init = { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "gone", version: "1" } };
+    child.stdin.write(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: init }) + "\n");
+    // Its input stays open: only the closed output can end the session.
+    const code = await new Promise<number | null>((resolvePromise) => {
+      const timer = setTimeout(() => child.stdin.end(), 10_000);
+      child.on("close", (c) => {
+        clearTimeout(timer);
+        resolvePromise(c);
+      });
+    });
+    expect(err).not.toMatch(/EPIPE|\n\s+at /);
+    expect(code, err).toBe(0);
+  });
+
   it("takes calls in parallel: every one of 20 concurrent writes to one spec lands", async () => {
     const dir = repo();
     const s = await serve(dir);
