@@ -11,6 +11,10 @@
 // a temp file renamed over it, so a reader sees a whole cache or none, and a directory it
 // may not write (a shared install) only means no cache.
 //
+// V8 checks only a cache's header: damaged bytes inside it crash the process, run after
+// run. So the file ends with a checksum of the rest, checked before V8 sees it; a cache that
+// fails the check is treated as missing and written anew.
+//
 // SDD_NO_CODE_CACHE=1 runs without the cache and SDD_BENCH_ESM=1 runs the ES modules
 // (dist/main.js) instead: `npm run bench` measures what each saves.
 const { accessSync, constants, readFileSync, renameSync, unlinkSync, writeFileSync } = require("node:fs");
@@ -42,18 +46,47 @@ function writable(dir) {
   }
 }
 
+const TRAILER = 8;
+const MAGIC = 0x53444443; // "SDDC"
+
+/** A 32-bit checksum of bytes [0, end): FNV-1a over 32-bit words, then the tail bytes. */
+function checksum(buf, end) {
+  const words = new Int32Array(buf.buffer, buf.byteOffset, Math.floor(end / 4));
+  let h = 0x811c9dc5;
+  for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193);
+  for (let i = words.length * 4; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+  return h >>> 0;
+}
+
+/** The cached data of a cache file, or undefined when it is not one this code wrote whole. */
+function readCache(file) {
+  let buf;
+  try {
+    buf = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  // Int32Array needs an aligned offset: small files come from Node's shared pool.
+  if (buf.byteOffset % 4 !== 0) buf = Buffer.from(buf);
+  if (buf.length <= TRAILER) return undefined;
+  const end = buf.length - TRAILER;
+  if (buf.readUInt32LE(end) !== MAGIC || buf.readUInt32LE(end + 4) !== checksum(buf, end)) return undefined;
+  return buf.subarray(0, end);
+}
+
+function withTrailer(data) {
+  const out = Buffer.alloc(data.length + TRAILER);
+  data.copy(out);
+  out.writeUInt32LE(MAGIC, data.length);
+  out.writeUInt32LE(checksum(out, data.length), data.length + 4);
+  return out;
+}
+
 function runBundle(source) {
   const vm = require("node:vm");
   const useCache = process.env.SDD_NO_CODE_CACHE !== "1";
   const cacheFile = join(dist, `sdd-${process.versions.v8}-${process.arch}${flagsTag()}.cache`);
-  let cachedData;
-  if (useCache) {
-    try {
-      cachedData = readFileSync(cacheFile);
-    } catch {
-      cachedData = undefined;
-    }
-  }
+  const cachedData = useCache ? readCache(cacheFile) : undefined;
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __sddImport) {${source}\n})`, {
     filename: bundle,
     cachedData,
@@ -63,7 +96,7 @@ function runBundle(source) {
     process.once("exit", () => {
       const temp = `${cacheFile}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
       try {
-        writeFileSync(temp, script.createCachedData());
+        writeFileSync(temp, withTrailer(script.createCachedData()));
         renameSync(temp, cacheFile);
       } catch {
         try {

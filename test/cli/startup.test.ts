@@ -64,6 +64,23 @@ describe("the code cache", () => {
     expect(tempFiles()).toEqual([]);
   });
 
+  it("a cache with damaged bytes inside (a header V8 still accepts) is not used, and is replaced", () => {
+    // V8 checks only the header: without sdd's own checksum these bytes crash the process.
+    const good = join(app, "dist", caches()[0]!);
+    sdd(["validate", join(REPO_ROOT, "scripts", "code-cache-spec.json")]);
+    const whole = readFileSync(good);
+    for (const offset of [1000, 20_000, 100_000, Math.floor(whole.length / 2)]) {
+      const bad = Buffer.from(whole);
+      for (let i = offset; i < offset + 64 && i < bad.length; i++) bad[i] = (bad[i] as number) ^ 0xff;
+      writeFileSync(good, bad);
+      const r = sdd(["validate", "--json", join(REPO_ROOT, "scripts", "code-cache-spec.json")]);
+      expect(r.status, `damaged at ${offset}: ${r.stderr}`).toBe(1);
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: false });
+      expect(readFileSync(good).equals(bad)).toBe(false);
+    }
+    expect(tempFiles()).toEqual([]);
+  });
+
   it("runs that start together without a cache all succeed and leave one whole cache", async () => {
     for (const f of caches()) rmSync(join(app, "dist", f));
     const dir = specsTree([{ spec: makeSpec("a-2026-01-01-001") }]);
