@@ -130,3 +130,43 @@ export function runCli(
 export function oneJson(stdout: string): Record<string, any> {
   return JSON.parse(stdout) as Record<string, any>;
 }
+
+/**
+ * A valid spec of `phases` phases of 100 pending tasks, each task carrying `detailBytes` of
+ * metadata: large enough that reading, checking and writing it take a measurable time.
+ */
+export function bigSpec(id: string, o: { title: string; phases: number; detailBytes: number }): Record<string, any> {
+  const node = (over: NodeInit): NodeInit => ({
+    status: "pending",
+    children: [],
+    total_tasks: 1,
+    completed_tasks: 0,
+    metadata: {},
+    ...over,
+  });
+  const h: Record<string, NodeInit> = {
+    "spec-root": node({ type: "spec", title: o.title, parent: null, total_tasks: o.phases * 100 }),
+  };
+  for (let p = 1; p <= o.phases; p++) {
+    h["spec-root"]!.children!.push(`phase-${p}`);
+    h[`phase-${p}`] = node({ type: "phase", title: `Phase ${p}`, parent: "spec-root", total_tasks: 100 });
+    for (let t = 1; t <= 100; t++) {
+      h[`phase-${p}`]!.children!.push(`task-${p}-${t}`);
+      h[`task-${p}-${t}`] = node({
+        type: "task",
+        title: `Task ${p}.${t}`,
+        parent: `phase-${p}`,
+        metadata: { details: "d".repeat(o.detailBytes) },
+      });
+    }
+  }
+  return {
+    spec_id: id,
+    title: o.title,
+    generated: "2026-01-01T00:00:00Z",
+    last_updated: "2026-01-01T00:00:00Z",
+    metadata: { title: o.title, status: "active" },
+    hierarchy: h,
+    journal: [],
+  };
+}

@@ -23,43 +23,13 @@ import { planCompleteSpec, planMove } from "../../src/core/mutations/lifecycle.j
 import type { SpecFolder } from "../../src/core/spec/model.js";
 import { transact, type Plan, type PlanContext } from "../../src/core/store/transaction.js";
 import { planUndo } from "../../src/core/store/undo.js";
-import { BIN, oneJson, runCli, specsTree, type NodeInit } from "../helpers.js";
+import { BIN, bigSpec, oneJson, runCli, specsTree } from "../helpers.js";
 
 const KILLS = Number(process.env.SDD_CRASH_MOVE_KILLS ?? 100);
 const LANES = 2;
 const STALE_MS = 250;
 const FOLDERS: SpecFolder[] = ["pending", "active", "completed", "archived"];
 const JOURNALED: ReadonlySet<string> = new Set(["task", "verify"]);
-
-/** About 1 MB: reading, checking and writing it take most of a run, so kills land inside the move. */
-function bigSpec(id: string): Record<string, any> {
-  const node = (over: NodeInit): NodeInit => ({
-    status: "pending",
-    children: [],
-    total_tasks: 1,
-    completed_tasks: 0,
-    metadata: {},
-    ...over,
-  });
-  const h: Record<string, NodeInit> = { "spec-root": node({ type: "spec", title: "Move", parent: null, total_tasks: 800 }) };
-  for (let p = 1; p <= 8; p++) {
-    h["spec-root"]!.children!.push(`phase-${p}`);
-    h[`phase-${p}`] = node({ type: "phase", title: `Phase ${p}`, parent: "spec-root", total_tasks: 100 });
-    for (let t = 1; t <= 100; t++) {
-      h[`phase-${p}`]!.children!.push(`task-${p}-${t}`);
-      h[`task-${p}-${t}`] = node({ type: "task", title: `Task ${p}.${t}`, parent: `phase-${p}`, metadata: { details: "d".repeat(1200) } });
-    }
-  }
-  return {
-    spec_id: id,
-    title: "Move",
-    generated: "2026-01-01T00:00:00Z",
-    last_updated: "2026-01-01T00:00:00Z",
-    metadata: { title: "Move", status: "active" },
-    hierarchy: h,
-    journal: [],
-  };
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -106,7 +76,7 @@ interface Stats {
 
 async function lane(n: number, kills: number): Promise<Stats> {
   const id = `move${n}-2026-01-01-001`;
-  const dir = specsTree([{ spec: bigSpec(id) }]);
+  const dir = specsTree([{ spec: bigSpec(id, { title: "Move", phases: 8, detailBytes: 1200 }) }]);
   const specsDir = join(dir, "specs");
   const marker = join(specsDir, ".history", `${id}.move`);
   const lock = join(specsDir, ".locks", `${id}.lock`);

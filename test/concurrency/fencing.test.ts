@@ -25,7 +25,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync } from "nod
 import { join } from "node:path";
 import jsonpatch, { type Operation } from "fast-json-patch";
 import { expect, it } from "vitest";
-import { BIN, makeSpec, runCli, specsTree, type NodeInit, type RunResult } from "../helpers.js";
+import { BIN, bigSpec, makeSpec, runCli, specsTree, type RunResult } from "../helpers.js";
 
 const TRIALS = Number(process.env.SDD_FENCE_TRIALS ?? 10);
 const LANES = 2;
@@ -171,52 +171,6 @@ it(
 
 const SLOW_STALE_MS = 10;
 
-/** About 3 MB: reading, checking and writing it take the holder far longer than 10 ms between refreshes. */
-function bigSpec(id: string): Record<string, any> {
-  const node = (over: NodeInit): NodeInit => ({
-    status: "pending",
-    children: [],
-    total_tasks: 1,
-    completed_tasks: 0,
-    metadata: {},
-    ...over,
-  });
-  const h: Record<string, NodeInit> = { "spec-root": node({ type: "spec", title: "Slow", parent: null, total_tasks: 2000 }) };
-  for (let p = 1; p <= 20; p++) {
-    h["spec-root"]!.children!.push(`phase-${p}`);
-    h[`phase-${p}`] = node({ type: "phase", title: `Phase ${p}`, parent: "spec-root", total_tasks: 100 });
-    for (let t = 1; t <= 100; t++) {
-      h[`phase-${p}`]!.children!.push(`task-${p}-${t}`);
-      h[`task-${p}-${t}`] = node({ type: "task", title: `Task ${p}.${t}`, parent: `phase-${p}`, metadata: { details: "d".repeat(1300) } });
-    }
-  }
-  return {
-    spec_id: id,
-    title: "Slow",
-    generated: "2026-01-01T00:00:00Z",
-    last_updated: "2026-01-01T00:00:00Z",
-    metadata: { title: "Slow", status: "active" },
-    hierarchy: h,
-    journal: [],
-  };
-}
-
-function spawnCli(args: string[], cwd: string, env: Record<string, string>): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: "1", CI: "true", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 interface SlowStats {
   takenOver: number;
   successes: number;
@@ -228,7 +182,7 @@ interface SlowStats {
 
 async function slowTrial(n: number): Promise<SlowStats> {
   const id = `slow${n}-2026-01-01-001`;
-  const initial = JSON.stringify(bigSpec(id), null, 2);
+  const initial = JSON.stringify(bigSpec(id, { title: "Slow", phases: 20, detailBytes: 1300 }), null, 2);
   const dir = specsTree([{ spec: {}, name: `${id}.json`, raw: initial }]);
   const specsDir = join(dir, "specs");
   const env = { SDD_LOCK_STALE_MS: String(SLOW_STALE_MS) };
@@ -253,13 +207,13 @@ async function slowTrial(n: number): Promise<SlowStats> {
   // that it is ready to wait the moment the slow writer holds it, not a process start later.
   const first = await stoppedWriter(takerArgs(takers[0] as string[]), dir, "before-lock", env);
   let slowDone = false;
-  const slow = spawnCli([...slowArgs, "--json", "--specs-dir", specsDir], dir, env).finally(() => (slowDone = true));
+  const slow = runCli([...slowArgs, "--json", "--specs-dir", specsDir], { cwd: dir, env }).finally(() => (slowDone = true));
   const owner = join(specsDir, ".locks", `${id}.lock.owner`);
   while (!existsSync(owner) && !slowDone) await sleep(1);
   process.kill(first.pid, "SIGCONT");
   const results: RunResult[] = [await first.done];
   // The others one after another, so that none of them is taken over in turn.
-  for (const args of takers.slice(1)) results.push(await spawnCli(takerArgs(args), dir, env));
+  for (const args of takers.slice(1)) results.push(await runCli(takerArgs(args), { cwd: dir, env }));
   const slowResult = await slow;
   label += `, the slow writer exited ${slowResult.code}`;
   results.forEach((r, i) => expect(r.code, `${label}: ${takers[i]?.join(" ")}: ${r.stdout}${r.stderr}`).toBe(0));

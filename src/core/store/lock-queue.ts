@@ -20,7 +20,7 @@
  * SDD_LOCK_POLL=1 turns the queue and the watch off (plain polling with growing sleeps), so
  * a benchmark can measure what they buy.
  */
-import { mkdirSync, readdirSync, statSync, unlinkSync, utimesSync, watch, writeFileSync, type FSWatcher } from "node:fs";
+import { mkdirSync, readdirSync, rmdirSync, statSync, unlinkSync, utimesSync, watch, writeFileSync, type FSWatcher } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 export const QUEUE_SUFFIX = ".queue";
@@ -128,14 +128,19 @@ export async function waitForLock(o: WaitOptions): Promise<boolean> {
   if (waitersAhead(queueDir, undefined) === 0 && o.attempt()) return true;
 
   let ticket: string | undefined;
-  try {
-    mkdirSync(queueDir, { recursive: true });
-    ticket = join(queueDir, `${String(Date.now()).padStart(15, "0")}-${o.token}`);
-    writeFileSync(ticket, "");
-    myTickets.add(ticket);
-  } catch {
-    // No queue here (a read-only or odd filesystem): wait without a turn.
-    ticket = undefined;
+  // Twice: the last waiter to leave removes the queue folder, maybe between this one's
+  // mkdir and its ticket.
+  for (let attempt = 0; attempt < 2 && ticket === undefined; attempt++) {
+    try {
+      mkdirSync(queueDir, { recursive: true });
+      const file = join(queueDir, `${String(Date.now()).padStart(15, "0")}-${o.token}`);
+      writeFileSync(file, "");
+      ticket = file;
+      myTickets.add(ticket);
+    } catch {
+      // No queue here (a read-only or odd filesystem): wait without a turn.
+      ticket = undefined;
+    }
   }
   let wake: (() => void) | undefined;
   let watcher: FSWatcher | undefined;
@@ -194,6 +199,13 @@ export async function waitForLock(o: WaitOptions): Promise<boolean> {
         unlinkSync(ticket);
       } catch {
         // already gone
+      }
+      // The last waiter out leaves no empty queue folder behind (with others still in it,
+      // this fails and they remove it in turn).
+      try {
+        rmdirSync(queueDir);
+      } catch {
+        // not empty, or already gone
       }
     }
   }
