@@ -18,15 +18,8 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (flags: DoctorFlags) => {
     ctx.setGlobals(flags, ["text", "json"]);
     const loc = await locateSpecs(ctx, flags);
-    const [{ runDoctor }, { checkGitCommands }, { findRepoRoot }, { worklogPlaces }] = await Promise.all([
-      import("../core/doctor/doctor.js"),
-      import("../core/init/command.js"),
-      import("../core/store/config.js"),
-      import("../core/worklog/store.js"),
-    ]);
-    const problems = runDoctor({ loc, cwd: ctx.cwd, env: ctx.env, fix: flags.fix === true, workItemsDir: worklogPlaces(loc).dir });
-    const repo = findRepoRoot(loc.config.root);
-    if (repo !== undefined) problems.push(...checkGitCommands(repo, ctx.env));
+    const { diagnoseProject } = await import("../core/doctor/project.js");
+    const problems = diagnoseProject({ loc, cwd: ctx.cwd, env: ctx.env, fix: flags.fix === true });
     const open = problems.filter((p) => !p.fixed);
     ctx.report({
       command: "doctor",

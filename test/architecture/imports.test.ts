@@ -79,7 +79,8 @@ const ALLOWED: Record<string, string[]> = {
   "core/ci": [...STORE, "core/validate", "core/journaling", "core/worklog", "core/claims"],
   "core/merge": STORE,
   "core/init": [...STORE, "core/worklog"],
-  "core/doctor": [...STORE, "core/validate"],
+  // doctor checks what init set up (the hook and merge driver) and the work-item folder.
+  "core/doctor": [...STORE, "core/validate", "core/init", "core/worklog"],
   "core/claims": STORE,
   "core/reports": [...STORE, "core/claims"],
   // The MCP server runs the commands through the CLI it is handed, never by importing it.
