@@ -45,6 +45,11 @@ export interface NodeInit {
   [key: string]: unknown;
 }
 
+/** A pending node without children that counts one task; `over` sets the rest (type, title, parent, ...). */
+export function pendingNode(over: NodeInit): NodeInit {
+  return { status: "pending", children: [], total_tasks: 1, completed_tasks: 0, metadata: {}, ...over };
+}
+
 /**
  * A valid spec: spec-root -> phase-1 -> task-1-1, task-1-2 (pending) and verify-1-1, with
  * roll-ups right. `edit` may change it before it is returned.
@@ -136,23 +141,15 @@ export function oneJson(stdout: string): Record<string, any> {
  * metadata: large enough that reading, checking and writing it take a measurable time.
  */
 export function bigSpec(id: string, o: { title: string; phases: number; detailBytes: number }): Record<string, any> {
-  const node = (over: NodeInit): NodeInit => ({
-    status: "pending",
-    children: [],
-    total_tasks: 1,
-    completed_tasks: 0,
-    metadata: {},
-    ...over,
-  });
   const h: Record<string, NodeInit> = {
-    "spec-root": node({ type: "spec", title: o.title, parent: null, total_tasks: o.phases * 100 }),
+    "spec-root": pendingNode({ type: "spec", title: o.title, parent: null, total_tasks: o.phases * 100 }),
   };
   for (let p = 1; p <= o.phases; p++) {
     h["spec-root"]!.children!.push(`phase-${p}`);
-    h[`phase-${p}`] = node({ type: "phase", title: `Phase ${p}`, parent: "spec-root", total_tasks: 100 });
+    h[`phase-${p}`] = pendingNode({ type: "phase", title: `Phase ${p}`, parent: "spec-root", total_tasks: 100 });
     for (let t = 1; t <= 100; t++) {
       h[`phase-${p}`]!.children!.push(`task-${p}-${t}`);
-      h[`task-${p}-${t}`] = node({
+      h[`task-${p}-${t}`] = pendingNode({
         type: "task",
         title: `Task ${p}.${t}`,
         parent: `phase-${p}`,

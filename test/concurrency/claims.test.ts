@@ -7,28 +7,20 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { oneJson, runCli, tempTree, type NodeInit, type RunResult } from "../helpers.js";
+import { oneJson, runCli, tempTree, type NodeInit, type RunResult, pendingNode } from "../helpers.js";
 
 const ID = "team-2026-01-01-001";
 const SPEC = `specs/active/${ID}.json`;
 
 /** spec-root → phase-1 → task-1-1..n, all pending, none blocked. */
 function teamSpec(n: number): Record<string, any> {
-  const node = (over: NodeInit): NodeInit => ({
-    status: "pending",
-    children: [],
-    total_tasks: 1,
-    completed_tasks: 0,
-    metadata: {},
-    ...over,
-  });
   const h: Record<string, NodeInit> = {
-    "spec-root": node({ type: "spec", title: "Team", parent: null, children: ["phase-1"], total_tasks: n }),
-    "phase-1": node({ type: "phase", title: "Work", parent: "spec-root", total_tasks: n }),
+    "spec-root": pendingNode({ type: "spec", title: "Team", parent: null, children: ["phase-1"], total_tasks: n }),
+    "phase-1": pendingNode({ type: "phase", title: "Work", parent: "spec-root", total_tasks: n }),
   };
   for (let t = 1; t <= n; t++) {
     h["phase-1"]!.children!.push(`task-1-${t}`);
-    h[`task-1-${t}`] = node({ type: "task", title: `Task ${t}`, parent: "phase-1" });
+    h[`task-1-${t}`] = pendingNode({ type: "task", title: `Task ${t}`, parent: "phase-1" });
   }
   return {
     spec_id: ID,

@@ -18,7 +18,7 @@ import type { Status } from "../../src/core/spec/model.js";
 import { transact, type Plan, type PlanContext } from "../../src/core/store/transaction.js";
 import { checkSpec } from "../../src/core/spec/rules/index.js";
 import { schemaFindings } from "../../src/core/schema/validate.js";
-import { BIN, specsTree, type NodeInit } from "../helpers.js";
+import { BIN, specsTree, type NodeInit, pendingNode } from "../helpers.js";
 
 const LANES = 4;
 const KILLS_PER_LANE = 28;
@@ -31,21 +31,15 @@ const STATUSES: Status[] = ["pending", "in_progress", "completed"];
 
 /** A spec big enough (8 × 25 tasks, a long journal) that the transaction takes a while. */
 function crashSpec(id: string): Record<string, any> {
-  const node = (over: NodeInit): NodeInit => ({
-    status: "pending",
-    children: [],
-    total_tasks: 1,
-    completed_tasks: 0,
-    metadata: {},
-    ...over,
-  });
-  const h: Record<string, NodeInit> = { "spec-root": node({ type: "spec", title: "Crash", parent: null, total_tasks: PHASES * TASKS }) };
+  const h: Record<string, NodeInit> = {
+    "spec-root": pendingNode({ type: "spec", title: "Crash", parent: null, total_tasks: PHASES * TASKS }),
+  };
   for (let p = 1; p <= PHASES; p++) {
     h["spec-root"]!.children!.push(`phase-${p}`);
-    h[`phase-${p}`] = node({ type: "phase", title: `Phase ${p}`, parent: "spec-root", total_tasks: TASKS });
+    h[`phase-${p}`] = pendingNode({ type: "phase", title: `Phase ${p}`, parent: "spec-root", total_tasks: TASKS });
     for (let t = 1; t <= TASKS; t++) {
       h[`phase-${p}`]!.children!.push(`task-${p}-${t}`);
-      h[`task-${p}-${t}`] = node({
+      h[`task-${p}-${t}`] = pendingNode({
         type: "task",
         title: `Task ${p}.${t}: café au lait`,
         parent: `phase-${p}`,

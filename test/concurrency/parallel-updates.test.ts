@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { readHistory, listBackups } from "../../src/core/store/history.js";
-import { BIN, runCli, specsTree, type NodeInit } from "../helpers.js";
+import { BIN, runCli, specsTree, type NodeInit, pendingNode } from "../helpers.js";
 
 const ID = "load-2026-01-01-001";
 const WORKERS = 16;
@@ -17,24 +17,16 @@ const UPDATES = 25;
 
 /** spec-root → phase-1..16, each with task-P-1..25: one phase per worker, one task per update. */
 function loadSpec(): Record<string, any> {
-  const node = (over: NodeInit): NodeInit => ({
-    status: "pending",
-    children: [],
-    total_tasks: 1,
-    completed_tasks: 0,
-    metadata: {},
-    ...over,
-  });
   const h: Record<string, NodeInit> = {
-    "spec-root": node({ type: "spec", title: "Load", parent: null, total_tasks: WORKERS * UPDATES }),
+    "spec-root": pendingNode({ type: "spec", title: "Load", parent: null, total_tasks: WORKERS * UPDATES }),
   };
   for (let p = 1; p <= WORKERS; p++) {
-    const phase = node({ type: "phase", title: `Phase ${p}`, parent: "spec-root", total_tasks: UPDATES });
+    const phase = pendingNode({ type: "phase", title: `Phase ${p}`, parent: "spec-root", total_tasks: UPDATES });
     h["spec-root"]!.children!.push(`phase-${p}`);
     h[`phase-${p}`] = phase;
     for (let t = 1; t <= UPDATES; t++) {
       phase.children!.push(`task-${p}-${t}`);
-      h[`task-${p}-${t}`] = node({ type: "task", title: `Task ${p}.${t}`, parent: `phase-${p}` });
+      h[`task-${p}-${t}`] = pendingNode({ type: "task", title: `Task ${p}.${t}`, parent: `phase-${p}` });
     }
   }
   return {
